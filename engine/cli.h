@@ -1,0 +1,9 @@
+/* Commands of the themedb binary. Each returns the process exit status: 0 on
+ * success, 1 when the work failed, 2 for a usage error. ARGV[0] is the command name. */
+#ifndef THEMEDB_CLI_H
+#define THEMEDB_CLI_H
+
+int tdb_cmd_build(int argc, char **argv);
+int tdb_cmd_summary(int argc, char **argv);
+
+#endif

@@ -1,0 +1,101 @@
+/* Logging and locale set-up. The log level is the one piece of process-wide
+ * configuration; it is written once by main() before any thread starts. */
+#define _GNU_SOURCE
+#include "log.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TDB_LOCALEDIR
+#define TDB_LOCALEDIR "/usr/local/share/locale"
+#endif
+
+static tdb_log_level log_level = TDB_LOG_INFO;
+
+void tdb_log_set_level(tdb_log_level level) { log_level = level; }
+
+bool tdb_log_enabled(tdb_log_level level) { return level <= log_level; }
+
+void tdb_log(tdb_log_level level, const char *format, ...)
+{
+    static const char *const prefixes[] = {N_("error"), N_("warning"), N_("info"), N_("debug")};
+    bool color = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
+    static const char *const colors[] = {"\033[31m", "\033[33m", "\033[32m", "\033[2m"};
+    char line[4096];
+
+    va_list args;
+    va_start(args, format);
+    vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+
+    if (color)
+        fprintf(stderr, "themedb: %s%s\033[0m: %s\n", colors[level], _(prefixes[level]), line);
+    else
+        fprintf(stderr, "themedb: %s: %s\n", _(prefixes[level]), line);
+}
+
+static const char *locale_from_environment(void)
+{
+    static const char *const names[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *value = getenv(names[i]);
+        if (value != NULL && value[0] != '\0') return value;
+    }
+    return NULL;
+}
+
+static bool directory_has_catalogue(const char *directory)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/zh_CN/LC_MESSAGES/themedb.mo", directory);
+    return access(path, R_OK) == 0;
+}
+
+void tdb_i18n_init(const char *argv0)
+{
+    (void)argv0;
+    if (setlocale(LC_ALL, "") == NULL) {
+        /* The requested locale is not installed. C.UTF-8 keeps UTF-8 output, and
+         * LANGUAGE still selects the catalogue because glibc honours it in every
+         * locale except plain "C". */
+        const char *requested = locale_from_environment();
+        setlocale(LC_ALL, "C.UTF-8");
+        if (requested != NULL && getenv("LANGUAGE") == NULL) {
+            char language[64];
+            snprintf(language, sizeof language, "%s", requested);
+            language[strcspn(language, ".@")] = '\0';
+            setenv("LANGUAGE", language, 0);
+        }
+    }
+
+    const char *directory = getenv("THEMEDB_LOCALEDIR");
+    char beside_binary[PATH_MAX];
+    if (directory == NULL) {
+        ssize_t length = readlink("/proc/self/exe", beside_binary, sizeof beside_binary - 16);
+        if (length > 0) {
+            beside_binary[length] = '\0';
+            char *slash = strrchr(beside_binary, '/');
+            if (slash != NULL) {
+                strcpy(slash, "/locale");
+                if (directory_has_catalogue(beside_binary)) directory = beside_binary;
+            }
+        }
+    }
+    if (directory == NULL) directory = TDB_LOCALEDIR;
+
+    bindtextdomain("themedb", directory);
+    bind_textdomain_codeset("themedb", "UTF-8");
+    textdomain("themedb");
+}
+
+bool tdb_i18n_is_chinese(void)
+{
+    /* The catalogue's own header entry is translated only when a catalogue is in use. */
+    const char *probe = _("English");
+    return strcmp(probe, "English") != 0;
+}

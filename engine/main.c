@@ -1,0 +1,51 @@
+/* Command-line entry point: dispatches `themedb COMMAND ...` to the command modules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary; /* translated at print time */
+} command;
+
+static const command commands[] = {
+    {"build", tdb_cmd_build, N_("build theme.db from a manifest")},
+    {"summary", tdb_cmd_summary, N_("print the row counts of a theme database")},
+};
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, _("Usage: themedb COMMAND [OPTIONS] ...\n\nCommands:\n"));
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf(out, _("\nRun 'themedb COMMAND --help' for the options of one command.\n"));
+}
+
+int main(int argc, char **argv)
+{
+    tdb_i18n_init(argv[0]);
+
+    if (argc < 2) {
+        print_usage(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        print_usage(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("themedb %s\n", TDB_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, _("themedb: unknown command '%s'\n"), name);
+    print_usage(stderr);
+    return 2;
+}
