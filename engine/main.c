@@ -13,8 +13,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"build", tdb_cmd_build, N_("build theme.db from a manifest")},
-    {"summary", tdb_cmd_summary, N_("print the row counts of a theme database")},
+    {"version", tdb_cmd_version, N_("print the version")},
 };
 
 static void print_usage(FILE *out)
@@ -23,6 +22,14 @@ static void print_usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\nRun 'themedb COMMAND --help' for the options of one command.\n"));
+}
+
+int tdb_cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("themedb %s\n", TDB_VERSION);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -38,10 +45,7 @@ int main(int argc, char **argv)
         print_usage(stdout);
         return 0;
     }
-    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-        printf("themedb %s\n", TDB_VERSION);
-        return 0;
-    }
+    if (strcmp(name, "--version") == 0) return tdb_cmd_version(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
     }
