@@ -97,6 +97,29 @@ symbols-check: $(LIBRARY) ## Check that every exported symbol starts with tdb_
 	@bad=$$(nm -g --defined-only $(LIBRARY) | awk 'NF == 3 && $$3 !~ /^tdb_/ {print $$3}'); \
 	if [ -n "$$bad" ]; then echo "symbols-check: exported without the tdb_ prefix:"; echo "$$bad"; exit 1; fi
 
+# Fuzzing: every fuzz/fuzz_NAME.c is a libFuzzer harness, built with clang against the
+# engine sources (without OpenMP, so code that calls omp_* guards it with _OPENMP).
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build-fuzz
+FUZZ_HARNESSES := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_HARNESSES:fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Wno-unknown-pragmas \
+	-Iinclude -Iengine -I$(BUILD)/gen -DTDB_DIVISION_DIR='"$(DIVISION_DIR)"' \
+	-DTDB_VERSION='"$(shell cat VERSION)"' $(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
+
+$(FUZZ_BUILD)/%: fuzz/%.c $(ENGINE_SRCS) $(GEN_SRCS) $(wildcard engine/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(GEN_SRCS) $(LIBS)
+
+fuzz: $(FUZZ_BINS) ## Run every libFuzzer harness for FUZZ_SECONDS seconds each
+	@set -e; for harness in $(FUZZ_BINS); do \
+		name=$$(basename $$harness); corpus=$(FUZZ_BUILD)/corpus-$$name; mkdir -p $$corpus; \
+		if [ -d fuzz/seeds/$$name ]; then cp -n fuzz/seeds/$$name/* $$corpus/ 2>/dev/null || true; fi; \
+		echo "== $$name ($(FUZZ_SECONDS) s)"; \
+		$$harness -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+			-artifact_prefix=$(FUZZ_BUILD)/$$name- $$corpus; \
+	done
+
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
