@@ -4,5 +4,6 @@
 #define THEMEDB_CLI_H
 
 int tdb_cmd_version(int argc, char **argv);
+int tdb_cmd_address(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"version", tdb_cmd_version, N_("print the version")},
+    {"address", tdb_cmd_address, N_("normalize or compare Chinese addresses")},
 };
 
 static void print_usage(FILE *out)
