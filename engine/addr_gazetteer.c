@@ -262,6 +262,8 @@ static tdb_status unit_set_names(tdb_gazetteer *g, tdb_gaz_unit *unit, const cha
         unit->original_length = (uint16_t)folded->len;
     }
     unit->alias_length = (uint16_t)alias_length(standard->data, standard->len, unit->level);
+    size_t first_end = 0;
+    unit->first_char = tdb_utf8_next(standard->data, standard->len, &first_end);
     if (unit->level == TDB_LEVEL_CITY && is_placeholder(folded->data, folded->len))
         unit->flags |= TDB_GAZ_PLACEHOLDER;
 

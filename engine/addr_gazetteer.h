@@ -23,6 +23,7 @@ typedef struct tdb_gaz_unit {
     uint32_t original;        /* offset of the folded name as the source wrote it */
     uint32_t parent;          /* index of the nearest enclosing unit, or TDB_GAZ_NONE */
     uint32_t end;             /* one past the last descendant */
+    int32_t first_char;       /* first code point of the name, to scan villages fast */
     uint16_t name_length;     /* bytes */
     uint16_t alias_length;    /* bytes of the name without its suffix, 0 when none */
     uint16_t original_length; /* bytes */

@@ -62,10 +62,8 @@ typedef struct suffix_rule {
 
 static const suffix_rule strong_suffixes[] = {
     {"高新技术产业开发区", TDB_ADDR_DEVZONE}, {"经济技术开发区", TDB_ADDR_DEVZONE},
-    {"工业园区", TDB_ADDR_DEVZONE},   {"开发区", TDB_ADDR_DEVZONE},
-    {"工业区", TDB_ADDR_DEVZONE},     {"高新区", TDB_ADDR_DEVZONE},
-    {"工业园", TDB_ADDR_DEVZONE},     {"产业园", TDB_ADDR_DEVZONE},
-    {"园区", TDB_ADDR_DEVZONE},       {"经济区", TDB_ADDR_DEVZONE},
+    {"开发区", TDB_ADDR_DEVZONE},     {"高新区", TDB_ADDR_DEVZONE},
+    {"经济区", TDB_ADDR_DEVZONE},
     {"街道办事处", TDB_ADDR_TOWN},    {"街道", TDB_ADDR_TOWN},
     {"镇", TDB_ADDR_TOWN},            {"乡", TDB_ADDR_TOWN},
     {"社区居民委员会", TDB_ADDR_VILLAGE}, {"村民委员会", TDB_ADDR_VILLAGE},
@@ -80,37 +78,29 @@ static const suffix_rule strong_suffixes[] = {
     {"旗", TDB_ADDR_COUNTY},
 };
 
-/* Words before which a number is noise (附近, not 附1) and trailing directions. */
-static const char *const noise_words[] = {
-    "斜对面", "对面", "旁边", "附近", "隔壁", "对过", "边上", "楼下",
+/* Words that end an estate or POI name. */
+static const char *const estate_suffixes[] = {
+    "工业园区", "工业区", "产业园", "花园", "大厦", "广场", "市场", "中心", "公司", "小区",
+    "公寓", "家园", "大楼", "商城", "大学", "学院", "中学", "小学", "医院", "宾馆", "酒店",
+    "科技园", "城", "苑", "园", "庭", "阁", "府", "院", "店", "厂", "馆",
 };
 
-static bool char_in(int32_t cp, const char *set)
-{
-    size_t pos = 0;
-    size_t length = strlen(set);
-    while (pos < length) {
-        if (tdb_utf8_next(set, length, &pos) == cp) return true;
-    }
-    return false;
-}
+/* Directions and remarks that are not part of the place: 对面, 附近 (not 附1), 电联
+ * (call on arrival). */
+static const char *const noise_words[] = {
+    "斜对面", "对面", "旁边", "附近", "隔壁", "对过", "边上", "楼下", "电话联系", "电联",
+};
+
+#define char_in tdb_addr_char_in
 
 static int32_t char_at(const lexer *lex, size_t pos)
 {
     return pos < lex->scratch->count ? lex->scratch->chars[pos] : -1;
 }
 
-/* Return the length in characters of WORD when it is at POS, else 0. */
 static size_t word_at(const lexer *lex, size_t pos, const char *word)
 {
-    size_t offset = 0;
-    size_t length = strlen(word);
-    size_t count = 0;
-    while (offset < length) {
-        if (char_at(lex, pos + count) != tdb_utf8_next(word, length, &offset)) return 0;
-        count++;
-    }
-    return count;
+    return tdb_addr_word_at(lex->scratch, pos, word);
 }
 
 static bool is_digit(int32_t cp) { return cp >= '0' && cp <= '9'; }
@@ -245,7 +235,8 @@ static bool lex_dashed(lexer *lex, size_t pos, const number *first)
     starts[0] = pos;
     size_t end = first->end;
 
-    while (count < 4 && char_at(lex, end) == '-' && is_digit(char_at(lex, end + 1))) {
+    while (count < 4 && char_at(lex, end) == '-' &&
+           (is_digit(char_at(lex, end + 1)) || is_letter(char_at(lex, end + 1)))) {
         starts[count] = end + 1;
         if (!read_number(lex, end + 1, &parts[count]) || parts[count].chinese) break;
         end = parts[count].end;
@@ -282,12 +273,12 @@ static bool lex_dashed(lexer *lex, size_t pos, const number *first)
     return true;
 }
 
-/* Classify 号 by what came before: road number, then building, then room. */
+/* Classify 号 by what came before: a room after a unit or floor, else the first one is
+ * the road number (also after a village or estate: 昌兴村林家1005号), then a building. */
 static tdb_addr_component hao_component(const lexer *lex)
 {
-    if (!lex->seen[TDB_ADDR_ROAD_NO] && !lex->seen[TDB_ADDR_BUILDING] &&
-        (lex->seen[TDB_ADDR_ROAD] || !lex->seen[TDB_ADDR_ESTATE]))
-        return TDB_ADDR_ROAD_NO;
+    if (lex->seen[TDB_ADDR_UNIT] || lex->seen[TDB_ADDR_FLOOR]) return TDB_ADDR_ROOM;
+    if (!lex->seen[TDB_ADDR_ROAD_NO] && !lex->seen[TDB_ADDR_BUILDING]) return TDB_ADDR_ROAD_NO;
     if (!lex->seen[TDB_ADDR_BUILDING]) return TDB_ADDR_BUILDING;
     return TDB_ADDR_ROOM;
 }
@@ -319,10 +310,12 @@ static bool lex_bare_number(lexer *lex, size_t start, const number *num)
                           lex->seen[TDB_ADDR_FLOOR]))
         return false;
 
-    if (lex->seen[TDB_ADDR_BUILDING] || lex->seen[TDB_ADDR_UNIT] || lex->seen[TDB_ADDR_FLOOR] ||
-        lex->seen[TDB_ADDR_ROAD_NO])
-        add_number_span(lex, TDB_ADDR_ROOM, start, num->end, num, "室");
-    else if (lex->seen[TDB_ADDR_ROAD])
+    bool after_number = lex->seen[TDB_ADDR_BUILDING] || lex->seen[TDB_ADDR_UNIT] ||
+                        lex->seen[TDB_ADDR_FLOOR] || lex->seen[TDB_ADDR_ROAD_NO];
+    bool named_place = lex->seen[TDB_ADDR_ROAD] || lex->seen[TDB_ADDR_ESTATE] ||
+                       lex->seen[TDB_ADDR_VILLAGE];
+    /* 苏家浜235 is a road number; F1314 and 3栋502 are rooms */
+    if (!after_number && named_place && !is_letter(char_at(lex, start)))
         add_number_span(lex, TDB_ADDR_ROAD_NO, start, num->end, num, "号");
     else
         add_number_span(lex, TDB_ADDR_ROOM, start, num->end, num, "室");
@@ -388,8 +381,11 @@ static bool suffix_allowed(const lexer *lex, tdb_addr_component component)
     case TDB_ADDR_PROVINCE:
     case TDB_ADDR_CITY:
     case TDB_ADDR_COUNTY:
-        return !lex->detail_started && !lex->seen[component] && !lex->seen[TDB_ADDR_TOWN] &&
-               !lex->seen[TDB_ADDR_VILLAGE];
+        /* a division by suffix only where no deeper one was read (新城市花园) */
+        for (int deeper = component; deeper <= TDB_ADDR_VILLAGE; deeper++) {
+            if (lex->seen[deeper]) return false;
+        }
+        return !lex->detail_started;
     case TDB_ADDR_TOWN: return !lex->detail_started && !lex->seen[TDB_ADDR_TOWN] && !lex->seen[TDB_ADDR_VILLAGE];
     case TDB_ADDR_VILLAGE:
         return !lex->seen[TDB_ADDR_VILLAGE] && !lex->seen[TDB_ADDR_ROAD] && !lex->seen[TDB_ADDR_ESTATE];
@@ -397,10 +393,37 @@ static bool suffix_allowed(const lexer *lex, tdb_addr_component component)
     }
 }
 
-/* Find the end of the token at START: the nearest strong suffix before the next number
- * or separator. Returns the end and sets *COMPONENT, or ends at the boundary with
- * TDB_ADDR_ESTATE. */
-static size_t find_word_end(const lexer *lex, size_t start, tdb_addr_component *component)
+/* Return true when a number token starts at POS inside a word: ASCII digits or
+ * letters, or Chinese numerals followed by a marker (人和嘉园八幢, 景荣阁二楼). */
+static bool number_starts(const lexer *lex, size_t pos)
+{
+    int32_t cp = char_at(lex, pos);
+    if (is_digit(cp)) {
+        /* 奥林80小区, 安元佳苑2区: digits inside an estate name */
+        size_t end = pos;
+        while (is_digit(char_at(lex, end))) end++;
+        return !(word_at(lex, end, "小区") || word_at(lex, end, "区"));
+    }
+    if (is_letter(cp)) return true;
+    if (!is_chinese_numeral(cp)) return false;
+    size_t end = pos;
+    while (is_chinese_numeral(char_at(lex, end))) end++;
+    size_t marker_length = 0;
+    marker_kind marker = marker_at(lex, end, &marker_length);
+    return marker != MARKER_NONE && marker != MARKER_PHASE && marker != MARKER_LANE;
+}
+
+static bool noise_at(const lexer *lex, size_t pos)
+{
+    for (size_t i = 0; i < TDB_ARRAY_LEN(noise_words); i++) {
+        if (word_at(lex, pos, noise_words[i])) return true;
+    }
+    return false;
+}
+
+/* Return the end of the longest run of characters from START that can form one name:
+ * up to a number, separator or bracket, and at most WORD_CHARS_MAX characters. */
+static size_t word_limit(const lexer *lex, size_t start)
 {
     size_t limit = start;
     size_t count = lex->scratch->count;
@@ -410,32 +433,92 @@ static size_t find_word_end(const lexer *lex, size_t start, tdb_addr_component *
         limit++;
     while (limit < count && limit - start < WORD_CHARS_MAX) {
         int32_t cp = char_at(lex, limit);
-        if (limit > start && (is_digit(cp) || is_separator(cp) || is_open_bracket(cp))) break;
+        if (limit > start && (is_separator(cp) || cp == '-' || is_open_bracket(cp) ||
+                              number_starts(lex, limit) || noise_at(lex, limit)))
+            break;
         if (is_close_bracket(cp)) break;
         limit++;
     }
+    return limit;
+}
+
+/* Return true when the suffix TEXT ends at character END with at least MIN_NAME
+ * characters of name between START and it. */
+static bool suffix_ends_at(const lexer *lex, size_t start, size_t end, const char *text,
+                           size_t min_name)
+{
+    const tdb_address_scratch *scratch = lex->scratch;
+    size_t text_length = strlen(text);
+    size_t end_offset = scratch->offsets[end];
+    if (start + min_name > end) return false;
+    if (end_offset < scratch->offsets[start + min_name] + text_length) return false;
+    return memcmp(scratch->folded.data + end_offset - text_length, text, text_length) == 0;
+}
+
+/* Return true when the strong suffix rule RULE ending at END is read as such. */
+static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, size_t end)
+{
+    if (!suffix_allowed(lex, rule->component)) return false;
+    /* 横街镇, 中山街道: a road word before a town suffix is part of the town name */
+    if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), "道镇乡村区")) return false;
+    /* 红街公寓, 花园街小区: a road word inside an estate name */
+    if (rule->component == TDB_ADDR_ROAD) {
+        for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
+            if (word_at(lex, end, estate_suffixes[i]) && strlen(estate_suffixes[i]) > 3) return false;
+        }
+    }
+    /* 双菱新村 is an estate, not a village */
+    if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, "新村")) return false;
+    if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, "小区")) return false;
+    return true;
+}
+
+/* Return the end of the first strong suffix (road, town, village, zone, division) in
+ * [START, LIMIT), or 0 when there is none. */
+static size_t find_strong_suffix(const lexer *lex, size_t start, size_t limit,
+                                 tdb_addr_component *component)
+{
     for (size_t end = start + 1; end <= limit; end++) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(strong_suffixes); i++) {
-            size_t length = 0;
-            const char *text = strong_suffixes[i].text;
-            size_t offset = 0;
-            size_t text_length = strlen(text);
-            while (offset < text_length) {
-                tdb_utf8_next(text, text_length, &offset);
-                length++;
-            }
-            if (length >= end - start || end < length) continue; /* needs a name before */
-            if (!word_at(lex, end - length, text)) continue;
-            if (!suffix_allowed(lex, strong_suffixes[i].component)) continue;
-            /* 街 before 道 is the town suffix 街道, read at the next position */
-            if (word_at(lex, end, "道") && (word_at(lex, end - 1, "街"))) continue;
-            if (strong_suffixes[i].component == TDB_ADDR_COUNTY && word_at(lex, end - 2, "小区"))
-                continue;
-            *component = strong_suffixes[i].component;
+            const suffix_rule *rule = &strong_suffixes[i];
+            /* a zone word alone is a zone (开发区); other suffixes need a name */
+            size_t min_name = rule->component == TDB_ADDR_DEVZONE ? 0 : 1;
+            if (!suffix_ends_at(lex, start, end, rule->text, min_name)) continue;
+            if (!strong_suffix_applies(lex, rule, end)) continue;
+            *component = rule->component;
             return end;
         }
     }
+    return 0;
+}
+
+/* Return the end of the first estate suffix (花园, 大厦, 苑 …) in [START, LIMIT) that
+ * leaves at least two characters of name before it, or 0. */
+static size_t find_estate_suffix(const lexer *lex, size_t start, size_t limit)
+{
+    for (size_t end = start + 1; end <= limit; end++) {
+        /* 临江工业园区, 郎诗未来街区: the name goes on */
+        if (char_in(char_at(lex, end), "区路街")) continue;
+        for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
+            if (suffix_ends_at(lex, start, end, estate_suffixes[i], 2)) return end;
+        }
+    }
+    return 0;
+}
+
+/* Find the end of the token at START and its component: a name ending in a strong
+ * suffix, else an estate name ending in an estate suffix, else the whole run. An
+ * estate suffix before a strong one ends the estate only when two or more characters
+ * are left for the road or zone name (景福大厦 | 福祥街, but 中山花园路 is one road). */
+static size_t find_word_end(const lexer *lex, size_t start, tdb_addr_component *component)
+{
+    size_t limit = word_limit(lex, start);
+    size_t strong_end = find_strong_suffix(lex, start, limit, component);
+    size_t estate_end = find_estate_suffix(lex, start, strong_end ? strong_end : limit);
+
+    if (strong_end && !(estate_end && estate_end + 2 <= strong_end - 1)) return strong_end;
     *component = TDB_ADDR_ESTATE;
+    if (estate_end) return estate_end;
     return limit > start ? limit : start + 1;
 }
 
@@ -469,24 +552,26 @@ static bool lex_bracket(lexer *lex)
     return true;
 }
 
+/* Skip a section word right after a road (鄞县大道中段, 环城北路东段). */
+static bool lex_road_section(lexer *lex)
+{
+    size_t count = lex->scratch->span_count;
+    if (count == 0 || lex->scratch->spans[count - 1].component != TDB_ADDR_ROAD ||
+        lex->scratch->spans[count - 1].end != lex->pos)
+        return false;
+    if (!char_in(char_at(lex, lex->pos), "东西南北中") || !word_at(lex, lex->pos + 1, "段"))
+        return false;
+    lex->pos += 2;
+    return true;
+}
+
 static void lex_word(lexer *lex)
 {
     size_t start = lex->pos;
     tdb_addr_component component = TDB_ADDR_ESTATE;
     size_t end = find_word_end(lex, start, &component);
 
-    /* A word right after an estate continues it (阳光花园 + 二期). */
-    addr_span *last = lex->scratch->span_count ? &lex->scratch->spans[lex->scratch->span_count - 1] : NULL;
-    if (component == TDB_ADDR_ESTATE && last && last->component == TDB_ADDR_ESTATE &&
-        last->end == start) {
-        char value[TDB_ADDRESS_INPUT_MAX];
-        size_t length = tdb_addr_copy_chars(lex->scratch, last->start, end, value, sizeof value);
-        lex->scratch->span_count--;
-        lex->scratch->values_length = last->value_offset;
-        add_span(lex, TDB_ADDR_ESTATE, last->start, end, value, length);
-    } else {
-        add_text_span(lex, component, start, end);
-    }
+    add_text_span(lex, component, start, end);
     lex->pos = end;
 }
 
@@ -505,7 +590,7 @@ void tdb_addr_lex(tdb_address_scratch *scratch)
             lex.pos++;
             continue;
         }
-        if (lex_bracket(&lex) || lex_noise(&lex)) continue;
+        if (lex_bracket(&lex) || lex_noise(&lex) || lex_road_section(&lex)) continue;
         if ((is_digit(cp) || is_letter(cp) || is_chinese_numeral(cp)) && lex_number(&lex)) continue;
         lex_word(&lex);
     }

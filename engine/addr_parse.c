@@ -41,25 +41,16 @@ typedef struct candidate_list {
     size_t count;
 } candidate_list;
 
-static bool char_in(int32_t cp, const char *set)
-{
-    size_t pos = 0;
-    size_t length = strlen(set);
-    while (pos < length) {
-        if (tdb_utf8_next(set, length, &pos) == cp) return true;
-    }
-    return false;
-}
+#define char_in tdb_addr_char_in
 
 static bool chars_equal(const tdb_address_scratch *scratch, size_t pos, const char *word)
 {
-    size_t offset = 0;
-    size_t length = strlen(word);
-    while (offset < length) {
-        if (pos >= scratch->count) return false;
-        if (scratch->chars[pos++] != tdb_utf8_next(word, length, &offset)) return false;
-    }
-    return true;
+    return tdb_addr_word_at(scratch, pos, word) > 0;
+}
+
+static bool is_separator(int32_t cp)
+{
+    return char_in(cp, ",.;:/_-|·、，。；：\"'“”‘’");
 }
 
 /* Words that end a road, estate or institution name: a division alias followed by one
@@ -69,6 +60,7 @@ static bool starts_detail_word(const tdb_address_scratch *scratch, size_t pos)
     static const char *const words[] = {
         "大道", "大街", "大厦", "小区", "花园", "广场", "公寓", "新村", "中学", "小学",
         "大学", "学院", "医院", "公司", "家园", "山庄", "商城", "市场", "宾馆", "酒店",
+        "开发", "工业", "园区", "高新", "新城",
     };
     if (pos >= scratch->count) return false;
     if (char_in(scratch->chars[pos], "路街道巷弄胡苑园庭府阁楼院坊湾桥港门宫寺庙塔店厂"))
@@ -102,10 +94,6 @@ static size_t suffix_at(const tdb_address_scratch *scratch, size_t pos, tdb_addr
     return 0;
 }
 
-static bool is_separator(int32_t cp)
-{
-    return char_in(cp, ",.;:/_-|·、，。；：\"'“”‘’");
-}
 
 static bool in_scope(const tdb_address_scratch *scratch, uint32_t unit)
 {
@@ -114,17 +102,53 @@ static bool in_scope(const tdb_address_scratch *scratch, uint32_t unit)
            tdb_gaz_contains(scratch->g, unit, scratch->scope);
 }
 
-/* Add CANDIDATE after the alias checks. */
+/* Return true when a town suffix follows within three characters of POS, so that a
+ * town alias there is only the start of a longer name (四季 in 四季青街道). */
+static bool town_suffix_follows(const tdb_address_scratch *scratch, size_t pos)
+{
+    for (size_t k = 1; k <= 3; k++) {
+        if (suffix_at(scratch, pos + k, TDB_LEVEL_TOWN) > 0) return true;
+    }
+    return false;
+}
+
+/* Return true when a village alias may end at POS: at the end, before a separator or
+ * a number, because a village name without 村 or 社区 inside other words is too
+ * often the start of an estate or POI name. */
+static bool village_alias_ends(const tdb_address_scratch *scratch, size_t pos)
+{
+    if (pos >= scratch->count) return true;
+    int32_t cp = scratch->chars[pos];
+    return is_separator(cp) || (cp >= '0' && cp <= '9');
+}
+
+/* Return false when an alias candidate is contradicted by what follows it. */
+static bool alias_acceptable(const tdb_address_scratch *scratch, bool at_start,
+                             tdb_addr_level level, size_t end)
+{
+    if (starts_detail_word(scratch, end)) return false;
+    if (level == TDB_LEVEL_TOWN) {
+        /* A town alias alone is too common a word without a scope hint. */
+        if (at_start && scratch->scope == TDB_GAZ_NONE) return false;
+        if (town_suffix_follows(scratch, end)) return false;
+    }
+    if (level == TDB_LEVEL_VILLAGE && !village_alias_ends(scratch, end)) return false;
+    return true;
+}
+
+/* Add CANDIDATE after the alias checks. AT_START is true when no division was read
+ * before it. */
 static void add_candidate(const tdb_address_scratch *scratch, candidate_list *list,
-                          admin_candidate candidate)
+                          admin_candidate candidate, bool at_start)
 {
     const tdb_gaz_unit *unit = &scratch->g->units[candidate.unit];
+    tdb_addr_level level = (tdb_addr_level)unit->level;
 
     if (candidate.kind == TDB_GAZ_KEY_FORMER || candidate.kind == TDB_GAZ_KEY_FORMER_ALIAS)
         candidate.renamed = true;
     if (candidate.kind == TDB_GAZ_KEY_ALIAS || candidate.kind == TDB_GAZ_KEY_FORMER_ALIAS) {
-        if (starts_detail_word(scratch, candidate.end)) return;
-        size_t suffix = suffix_at(scratch, candidate.end, (tdb_addr_level)unit->level);
+        if (!alias_acceptable(scratch, at_start, level, candidate.end)) return;
+        size_t suffix = suffix_at(scratch, candidate.end, level);
         if (suffix > 0) {
             candidate.renamed = true;
             candidate.end = (uint16_t)(candidate.end + suffix);
@@ -179,7 +203,7 @@ static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slo
                 candidate.scope_used = in_scope_per_level[level] < per_level[level];
             }
         }
-        add_candidate(scratch, list, candidate);
+        add_candidate(scratch, list, candidate, cur == TDB_GAZ_NONE);
     }
 }
 
@@ -233,14 +257,13 @@ static void find_villages(const tdb_address_scratch *scratch, size_t pos, uint32
 {
     const tdb_gazetteer *g = scratch->g;
     const tdb_gaz_unit *base_unit = &g->units[base];
-    const unsigned char first = (unsigned char)scratch->folded.data[scratch->offsets[pos]];
+    const int32_t first = scratch->chars[pos];
 
     for (uint32_t i = base + 1; i < base_unit->end; i++) {
         const tdb_gaz_unit *unit = &g->units[i];
-        if (unit->level != TDB_LEVEL_VILLAGE) continue;
-        if ((unsigned char)g->pool[unit->name] != first &&
-            (unsigned char)g->pool[unit->original] != first)
-            continue;
+        /* The first character decides for almost every village. The standard and
+         * original names share it, because they differ only in the suffix. */
+        if (unit->first_char != first || unit->level != TDB_LEVEL_VILLAGE) continue;
         const struct {
             uint32_t offset;
             uint16_t length;
@@ -255,7 +278,7 @@ static void find_villages(const tdb_address_scratch *scratch, size_t pos, uint32
             if (matched == 0) continue;
             size_t end = skip_committee_word(scratch, pos + matched);
             admin_candidate candidate = {i, (uint16_t)end, names[k].kind, false, false, false};
-            add_candidate(scratch, list, candidate);
+            add_candidate(scratch, list, candidate, false);
             break; /* the longest form that matches is enough */
         }
     }
@@ -367,7 +390,10 @@ void tdb_addr_resolve(tdb_address_scratch *scratch)
     scratch->best_score = 0;
     scratch->search_steps = 0;
     if (scratch->g == NULL || !scratch->g->indexed || scratch->count == 0) return;
-    search(scratch, 0, TDB_GAZ_NONE, 0, 0.0);
+    /* A leading country name (中国浙江省) is skipped. */
+    size_t start = tdb_addr_word_at(scratch, 0, "中国") ? 2 : 0;
+    scratch->admin_end = start;
+    search(scratch, start, TDB_GAZ_NONE, 0, 0.0);
     for (size_t i = 0; i < scratch->segment_count; i++) scratch->flags |= scratch->segments[i].flags;
 }
 
