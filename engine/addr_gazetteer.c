@@ -356,6 +356,35 @@ static tdb_status link_units(tdb_gazetteer *g)
     return TDB_OK;
 }
 
+/* Drop from each village name the names of its divisions that it repeats
+ * (麻布岗镇宝岗社区 under 麻布岗镇 becomes 宝岗社区), so that the village matches
+ * after its town has been read. The original name keeps the full form. */
+static void strip_ancestor_prefixes(tdb_gazetteer *g)
+{
+    for (size_t i = 0; i < g->count; i++) {
+        tdb_gaz_unit *unit = &g->units[i];
+        if (unit->level != TDB_LEVEL_VILLAGE) continue;
+        uint32_t chain[TDB_LEVEL_VILLAGE];
+        size_t depth = 0;
+        for (uint32_t a = unit->parent; a != TDB_GAZ_NONE && depth < TDB_ARRAY_LEN(chain);
+             a = g->units[a].parent)
+            chain[depth++] = a;
+        while (depth > 0) {
+            const tdb_gaz_unit *ancestor = &g->units[chain[--depth]];
+            size_t prefix = ancestor->name_length;
+            if (prefix + ALIAS_MIN_BYTES > unit->name_length ||
+                memcmp(g->pool + unit->name, g->pool + ancestor->name, prefix) != 0)
+                continue;
+            unit->name += (uint32_t)prefix;
+            unit->name_length = (uint16_t)(unit->name_length - prefix);
+            const char *name = g->pool + unit->name;
+            unit->alias_length = (uint16_t)alias_length(name, unit->name_length, TDB_LEVEL_VILLAGE);
+            size_t first_end = 0;
+            unit->first_char = tdb_utf8_next(name, unit->name_length, &first_end);
+        }
+    }
+}
+
 typedef struct key_record {
     uint64_t hash;
     tdb_gaz_entry entry;
@@ -534,6 +563,7 @@ tdb_status tdb_gazetteer_index(tdb_gazetteer *g)
 
     sort_units(g);
     TDB_FORWARD(link_units(g));
+    strip_ancestor_prefixes(g);
     TDB_FORWARD(index_names(g));
     g->indexed = true;
 
