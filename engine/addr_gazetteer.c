@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "addr_gazetteer.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -777,7 +778,7 @@ tdb_status tdb_gazetteer_load_dir(tdb_gazetteer *g, const char *dir, const char 
             continue;
         }
         if (status == TDB_ERR_IO)
-            TDB_LOG(TDB_LOG_ERROR, _("cannot read division file %s"), path.data);
+            TDB_LOG(TDB_LOG_ERROR, _("failed to read division file %s: %s"), path.data, strerror(errno));
         TDB_FORWARD(status);
     }
     TDB_FORWARD(tdb_gazetteer_index(g));
@@ -792,7 +793,8 @@ cleanup:
 tdb_status tdb_gazetteer_load_official(tdb_gazetteer *g, const char *path)
 {
     tdb_status status = load_csv(g, path, NULL, add_official_row);
-    if (status == TDB_ERR_IO) TDB_LOG(TDB_LOG_ERROR, _("cannot read division file %s"), path);
+    if (status == TDB_ERR_IO)
+        TDB_LOG(TDB_LOG_ERROR, _("failed to read division file %s: %s"), path, strerror(errno));
     if (status != TDB_OK) return status;
     return tdb_gazetteer_index(g);
 }

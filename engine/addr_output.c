@@ -9,12 +9,16 @@
 
 #include <string.h>
 
+#include "log.h"
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+/* JSON keys, marked for translation because the text output shows them as labels. */
 static const char *const component_names[TDB_ADDR_COMPONENT_COUNT] = {
-    "province", "city", "county", "town", "village", "group", "devzone",
-    "road", "road_no", "estate", "building", "unit", "floor", "room",
+    N_("province"), N_("city"),    N_("county"), N_("town"),     N_("village"),
+    N_("group"),    N_("devzone"), N_("road"),   N_("road_no"),  N_("estate"),
+    N_("building"), N_("unit"),    N_("floor"),  N_("room"),
 };
 
 const char *tdb_addr_component_name(tdb_addr_component component)
@@ -24,7 +28,9 @@ const char *tdb_addr_component_name(tdb_addr_component component)
 
 const char *tdb_addr_level_name(tdb_addr_level level)
 {
-    static const char *const names[] = {"none", "province", "city", "county", "town", "village"};
+    static const char *const names[] = {
+        N_("none"), N_("province"), N_("city"), N_("county"), N_("town"), N_("village"),
+    };
     return level <= TDB_LEVEL_VILLAGE ? names[level] : "none";
 }
 

@@ -279,7 +279,7 @@ int tdb_cmd_address(int argc, char **argv)
 
 cleanup:
     if (status != TDB_OK)
-        fprintf(stderr, _("themedb address: %s\n"), tdb_status_str(status));
+        fprintf(stderr, _("themedb address: failed: %s\n"), tdb_status_str(status));
     if (context) {
         tdb_address_scratch_free(context->scratch);
         tdb_gazetteer_free(context->g);
