@@ -186,8 +186,11 @@ static tdb_status normalize_identifier(tdb_norm_context *context, tdb_field_type
     TDB_FORWARD(tdb_norm_fold(raw, length, true, scratch));
     if (tdb_norm_is_placeholder(scratch->data + start, scratch->len - start) ||
         strspn(scratch->data + start, "0") == scratch->len - start) {
+        /* A placeholder ID identifies nobody: keep it only in the raw column. */
         out->reason = "placeholder";
-        out->flags &= ~(unsigned)TDB_NORM_VALID;
+        out->flags = TDB_NORM_PLACEHOLDER;
+        scratch->len = start;
+        scratch->data[start] = '\0';
     }
 cleanup:
     return status;
