@@ -13,6 +13,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"build", tdb_cmd_build, N_("build theme.db from a manifest")},
+    {"summary", tdb_cmd_summary, N_("print the row counts of a theme database")},
     {"version", tdb_cmd_version, N_("print the version")},
 };
 

@@ -89,12 +89,21 @@ tdb_status tdb_norm_fold(const char *text, size_t length, bool drop_spaces, tdb_
     tdb_status status = TDB_OK;
     size_t pos = 0;
     while (pos < length) {
+        unsigned char byte = (unsigned char)text[pos];
+        if (byte < 0x80 && byte >= 0x20) {
+            /* ASCII fast path: NFKC leaves printable ASCII alone. */
+            pos++;
+            if (byte == ' ' && drop_spaces) continue;
+            if (byte >= 'a' && byte <= 'z') byte = (unsigned char)(byte - ('a' - 'A'));
+            TDB_FORWARD(tdb_buf_append_char(out, (char)byte));
+            continue;
+        }
         int32_t cp = tdb_utf8_next(text, length, &pos);
         if (cp < 0) cp = 0xFFFD;
         /* NFKC of one code point: full-width forms, compatibility ideographs, circled digits. */
         utf8proc_int32_t mapped[8];
         utf8proc_ssize_t count = utf8proc_decompose_char(
-            cp, mapped, 8, UTF8PROC_COMPAT | UTF8PROC_STABLE, NULL);
+            cp, mapped, 8, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE, NULL);
         if (count <= 0 || count > 8) {
             mapped[0] = cp;
             count = 1;

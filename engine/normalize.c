@@ -62,6 +62,11 @@ static tdb_status normalize_table(const tdb_table *table, tdb_norm_table *out,
 {
     out->table = table;
     out->chunk_rows = CHUNK_ROWS;
+    if (table->kind == TDB_KIND_DIVISION) {
+        /* Division rows feed the gazetteer and the division table as published. */
+        out->chunk_count = 0;
+        return TDB_OK;
+    }
     out->chunk_count = (table->row_count + CHUNK_ROWS - 1) / CHUNK_ROWS;
     out->arenas = tdb_calloc(out->chunk_count, sizeof(tdb_buf));
     out->cells = tdb_calloc(table->row_count * table->field_count, sizeof(tdb_norm_cell));
