@@ -455,6 +455,8 @@ static void check_source(load_context *context, const raw_source *raw, tdb_sourc
     }
     if (!tdb_kind_parse(kind, &config->kind)) {
         add_problem(context, line, _("unknown kind '%s' (expected person, legal_entity, division, address_point, certificate, vehicle or housing)"), kind);
+        config->kind = TDB_KIND_COUNT; /* still check the path, so that every problem is listed */
+        check_source_path(context, config, raw);
         return;
     }
     check_source_path(context, config, raw);
@@ -691,7 +693,7 @@ static void check_one_header(load_context *context, tdb_source_config *config)
             if (index < 0)
                 add_problem(context, config->column_lines[field],
                             config->header ? _("column '%s' not found in the header of %s")
-                                           : _("column number '%s' is outside the %s columns"),
+                                           : _("column number '%s' is outside the columns of %s"),
                             column, config->path);
             else if (count > 1)
                 add_problem(context, config->column_lines[field],
