@@ -4,5 +4,6 @@
 #define THEMEDB_CLI_H
 
 int tdb_cmd_version(int argc, char **argv);
+int tdb_cmd_check_id(int argc, char **argv);
 
 #endif

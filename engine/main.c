@@ -14,6 +14,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"version", tdb_cmd_version, N_("print the version")},
+    {"check-id", tdb_cmd_check_id, N_("check ID numbers, credit codes, VINs, plates and other identifiers")},
 };
 
 static void print_usage(FILE *out)
