@@ -138,7 +138,7 @@ static tdb_id_kind detect_kind(const id_text *text)
     }
     switch (text->count) {
     case 15:
-        return tdb_id_all_digits(text, 0, 15) ? TDB_ID_NUMBER : TDB_ID_UNKNOWN;
+        return tdb_id_looks_like_legacy_citizen(text) ? TDB_ID_NUMBER : TDB_ID_UNKNOWN;
     case 17:
         /* A VIN has letters; 17 digits are an ID number without its check digit. */
         if (has_letter) return TDB_ID_VIN;
@@ -149,6 +149,18 @@ static tdb_id_kind detect_kind(const id_text *text)
         return TDB_ID_PROPERTY_UNIT;
     default:
         return TDB_ID_UNKNOWN;
+    }
+}
+
+/* Write the best-effort normal form of TEXT read as KIND to OUT. */
+static size_t kind_candidate(const id_text *text, tdb_id_kind kind, char *out)
+{
+    switch (kind) {
+    case TDB_ID_NUMBER: return tdb_id_candidate_citizen(text, out);
+    case TDB_ID_PLATE: return tdb_id_candidate_plate(text, out);
+    case TDB_ID_CERT_NUMBER: return tdb_id_candidate_cert_number(text, out);
+    case TDB_ID_PHONE: return tdb_id_candidate_phone(text, out);
+    default: return tdb_id_encode(text->chars, text->count, out);
     }
 }
 
@@ -165,7 +177,7 @@ static void run_checker(const id_text *text, const tdb_id_options *options,
     case TDB_ID_PHONE: tdb_id_check_phone(text, result); return;
     case TDB_ID_UNKNOWN: break;
     }
-    tdb_id_encode(text->chars, text->count, result->candidate);
+    kind_candidate(text, result->kind, result->candidate);
     tdb_id_reject(result, ID_REASON_UNRECOGNIZED);
 }
 
@@ -188,14 +200,14 @@ void tdb_id_check(const char *text, size_t length, tdb_id_kind forced,
         return;
     }
     if (folded.too_long) {
-        tdb_id_encode(folded.chars, folded.count, result->candidate);
+        kind_candidate(&folded, forced, result->candidate);
         tdb_id_reject(result, ID_REASON_LENGTH);
         return;
     }
 
     if (forced == TDB_ID_UNKNOWN && folded.count > 0) result->kind = detect_kind(&folded);
     if (tdb_id_is_placeholder(&folded)) {
-        tdb_id_encode(folded.chars, folded.count, result->candidate);
+        kind_candidate(&folded, result->kind, result->candidate);
         tdb_id_reject(result, ID_REASON_PLACEHOLDER);
         return;
     }
@@ -207,11 +219,5 @@ size_t tdb_id_normalize(const char *text, size_t length, tdb_id_kind kind,
 {
     id_text folded;
     tdb_id_fold(text, length, &folded);
-    switch (kind) {
-    case TDB_ID_NUMBER: return tdb_id_candidate_citizen(&folded, out);
-    case TDB_ID_PLATE: return tdb_id_candidate_plate(&folded, out);
-    case TDB_ID_CERT_NUMBER: return tdb_id_candidate_cert_number(&folded, out);
-    case TDB_ID_PHONE: return tdb_id_candidate_phone(&folded, out);
-    default: return tdb_id_encode(folded.chars, folded.count, out);
-    }
+    return kind_candidate(&folded, kind, out);
 }

@@ -45,6 +45,12 @@ bool tdb_id_looks_like_citizen(const id_text *text)
     return year >= 1800 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+bool tdb_id_looks_like_legacy_citizen(const id_text *text)
+{
+    return text->count == 15 && tdb_id_all_digits(text, 0, 15) &&
+           province_code_known(tdb_id_digits_value(text, 0, 2));
+}
+
 /* Write the 18-character form of a 15-digit TEXT to NUMBER (no terminator). */
 static void upgrade_legacy(const id_text *text, char number[18])
 {
