@@ -18,6 +18,40 @@
 #include "out_sqlite.h"
 #include "write_theme.h"
 
+static int compare_codes(const void *left, const void *right)
+{
+    uint32_t a = *(const uint32_t *)left;
+    uint32_t b = *(const uint32_t *)right;
+    return (a > b) - (a < b);
+}
+
+tdb_status tdb_collect_regions(tdb_build_state *state)
+{
+    tdb_status status = TDB_OK;
+    size_t capacity = 0;
+    tdb_region_set *set = &state->regions;
+    for (size_t t = 0; t < state->ingest.table_count; t++) {
+        const tdb_table *table = &state->ingest.tables[t];
+        if (table->kind != TDB_KIND_DIVISION) continue;
+        for (size_t row = 0; row < table->row_count; row++) {
+            size_t length;
+            const char *code = tdb_table_cell(table, row, DIVISION_CODE, &length);
+            if (length != 2 && length != 4 && length != 6) continue;
+            if (strspn(code, "0123456789") < length) continue;
+            uint32_t value = 0;
+            for (size_t i = 0; i < length; i++) value = value * 10 + (uint32_t)(code[i] - '0');
+            for (size_t i = length; i < 6; i++) value *= 10;
+            void *codes = set->codes;
+            TDB_FORWARD(tdb_grow(&codes, &capacity, set->count + 1, sizeof(uint32_t)));
+            set->codes = codes;
+            set->codes[set->count++] = value;
+        }
+    }
+    if (set->count > 0) qsort(set->codes, set->count, sizeof(uint32_t), compare_codes);
+cleanup:
+    return status;
+}
+
 static void add_timing(tdb_build_state *state, const char *stage, double started)
 {
     if (state->timing_count < TDB_ARRAY_LEN(state->timings)) {
@@ -150,8 +184,10 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     add_timing(state, "ingest", stage_start);
 
     stage_start = tdb_now();
+    TDB_FORWARD(tdb_collect_regions(state));
     tdb_normalize_options normalize = {.manifest = state->manifest, .threads = state->threads,
-                                       .reference_date = state->as_of};
+                                       .reference_date = state->as_of,
+                                       .regions = state->regions.count ? &state->regions : NULL};
     TDB_FORWARD(tdb_normalize_all(state->ingest.tables, state->ingest.table_count, &normalize,
                                   &state->normalized));
     add_timing(state, "normalize", stage_start);
@@ -244,6 +280,7 @@ void tdb_build_state_free(tdb_build_state *state)
     tdb_free(registry->text_address);
 
     tdb_normalize_free(state->normalized, state->ingest.table_count);
+    tdb_free(state->regions.codes);
     tdb_ingest_result_free(&state->ingest);
     memset(state, 0, sizeof *state);
 }

@@ -10,6 +10,7 @@
 #include "ingest.h"
 #include "key_index.h"
 #include "manifest.h"
+#include "norm_field.h"
 #include "normalize.h"
 
 #define TDB_NONE UINT32_MAX
@@ -114,6 +115,7 @@ typedef struct tdb_build_state {
     int threads;
     int as_of;                   /* YYYYMMDD */
     tdb_ingest_result ingest;
+    tdb_region_set regions;      /* region codes of the division sources */
     tdb_norm_table *normalized;  /* one per ingest table */
     tdb_entity_set entities[TDB_ENTITY_COUNT];
     uint32_t **row_entity;       /* per table: row -> entity number of the table's kind */
@@ -126,6 +128,9 @@ typedef struct tdb_build_state {
 /* Return the normalized value of a record's field. */
 const char *tdb_build_value(const tdb_build_state *state, tdb_record_ref record, size_t field,
                             size_t *length, unsigned *flags);
+
+/* Collect the region codes of every division source into state->regions. */
+tdb_status tdb_collect_regions(tdb_build_state *state);
 
 /* Group rows into theme entities (persons, legal entities, certificates, vehicles,
  * houses) by their canonical keys, and fill row_entity. */
