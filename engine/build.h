@@ -12,6 +12,7 @@
 #include "manifest.h"
 #include "norm_field.h"
 #include "normalize.h"
+#include "themedb/address.h"
 
 #define TDB_NONE UINT32_MAX
 
@@ -92,8 +93,9 @@ typedef struct tdb_address_entry {
     tdb_record_ref first_record;
     char *canonical;
     char *components[TDB_ADDRESS_COMPONENTS]; /* NULL when absent */
-    char division_code[13];      /* "" when unresolved */
+    char division_code[24];      /* 12 digits, "" when unresolved */
     const char *level;           /* static: province ... village, or "none" */
+    tdb_addr_level parsed_level;
     char *flags;                 /* comma-separated guesses, "" when none */
     double longitude;
     double latitude;
@@ -116,6 +118,7 @@ typedef struct tdb_build_state {
     int as_of;                   /* YYYYMMDD */
     tdb_ingest_result ingest;
     tdb_region_set regions;      /* region codes of the division sources */
+    tdb_gazetteer *gazetteer;    /* every division source row; NULL without division sources */
     tdb_norm_table *normalized;  /* one per ingest table */
     tdb_entity_set entities[TDB_ENTITY_COUNT];
     uint32_t **row_entity;       /* per table: row -> entity number of the table's kind */
@@ -131,6 +134,9 @@ const char *tdb_build_value(const tdb_build_state *state, tdb_record_ref record,
 
 /* Collect the region codes of every division source into state->regions. */
 tdb_status tdb_collect_regions(tdb_build_state *state);
+
+/* Build state->gazetteer from the rows of every division source. */
+tdb_status tdb_build_gazetteer(tdb_build_state *state);
 
 /* Group rows into theme entities (persons, legal entities, certificates, vehicles,
  * houses) by their canonical keys, and fill row_entity. */
