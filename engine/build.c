@@ -68,6 +68,8 @@ tdb_status tdb_build_gazetteer(tdb_build_state *state)
 {
     tdb_status status = TDB_OK;
     size_t rows = 0;
+    const char *scope = state->manifest->scope;
+    size_t province_length = strlen(scope) >= 2 ? 2 : 0;
     for (size_t t = 0; t < state->ingest.table_count; t++) {
         const tdb_table *table = &state->ingest.tables[t];
         if (table->kind != TDB_KIND_DIVISION) continue;
@@ -79,6 +81,9 @@ tdb_status tdb_build_gazetteer(tdb_build_state *state)
             const char *code = tdb_table_cell(table, row, DIVISION_CODE, &code_length);
             const char *name = tdb_table_cell(table, row, DIVISION_NAME, &name_length);
             const char *level = tdb_table_cell(table, row, DIVISION_LEVEL, &level_length);
+            if (code_length > 6 && province_length > 0 &&
+                (code_length < province_length || memcmp(code, scope, province_length) != 0))
+                continue; /* towns and villages are kept for the scope's province only */
             status = tdb_gazetteer_add(state->gazetteer, code, code_length,
                                        parse_level(level, level_length), name, name_length);
             if (status == TDB_ERR_INVALID) {

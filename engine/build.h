@@ -135,7 +135,9 @@ const char *tdb_build_value(const tdb_build_state *state, tdb_record_ref record,
 /* Collect the region codes of every division source into state->regions. */
 tdb_status tdb_collect_regions(tdb_build_state *state);
 
-/* Build state->gazetteer from the rows of every division source. */
+/* Build state->gazetteer from the rows of every division source: provinces, cities
+ * and counties of the whole country, towns and villages of the scope's province only,
+ * which keeps the index small. An address elsewhere resolves to its county. */
 tdb_status tdb_build_gazetteer(tdb_build_state *state);
 
 /* Group rows into theme entities (persons, legal entities, certificates, vehicles,
