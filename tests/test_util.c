@@ -61,7 +61,7 @@ static void utf8_valid_rejects_bad_bytes(void **state)
         {"\xED\xA0\x80", false},              /* UTF-16 surrogate */
         {"\xF4\x90\x80\x80", false},          /* past U+10FFFF */
         {"\xFF", false},
-        {"a\x80b", false},                     /* stray continuation byte */
+        {"a\x80" "b", false},                 /* stray continuation byte */
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
         bool valid = tdb_utf8_valid(cases[i].text, strlen(cases[i].text));
