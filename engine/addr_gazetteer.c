@@ -104,6 +104,7 @@ void tdb_gazetteer_free(tdb_gazetteer *g)
     tdb_free(g->pool);
     tdb_free(g->slots);
     tdb_free(g->entries);
+    tdb_free(g->villages);
     tdb_free(g);
 }
 
@@ -386,6 +387,55 @@ static void strip_ancestor_prefixes(tdb_gazetteer *g)
     }
 }
 
+static int compare_villages(const void *left, const void *right)
+{
+    const tdb_gaz_village *a = left;
+    const tdb_gaz_village *b = right;
+    if (a->county != b->county) return a->county < b->county ? -1 : 1;
+    if (a->first_char != b->first_char) return a->first_char < b->first_char ? -1 : 1;
+    return a->unit < b->unit ? -1 : a->unit > b->unit;
+}
+
+/* File every village under its county for tdb_gaz_find_villages. */
+static tdb_status index_villages(tdb_gazetteer *g)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < g->count; i++) count += g->units[i].level == TDB_LEVEL_VILLAGE;
+    tdb_free(g->villages);
+    g->villages = tdb_malloc((count ? count : 1) * sizeof g->villages[0]);
+    if (g->villages == NULL) return TDB_ERR_NOMEM;
+
+    g->village_count = 0;
+    for (size_t i = 0; i < g->count; i++) {
+        if (g->units[i].level != TDB_LEVEL_VILLAGE) continue;
+        uint32_t county = g->units[i].parent;
+        while (county != TDB_GAZ_NONE && g->units[county].level > TDB_LEVEL_COUNTY)
+            county = g->units[county].parent;
+        if (county == TDB_GAZ_NONE || g->units[county].level != TDB_LEVEL_COUNTY) continue;
+        tdb_gaz_village *village = &g->villages[g->village_count++];
+        village->county = county;
+        village->first_char = g->units[i].first_char;
+        village->unit = (uint32_t)i;
+    }
+    qsort(g->villages, g->village_count, sizeof g->villages[0], compare_villages);
+    return TDB_OK;
+}
+
+size_t tdb_gaz_find_villages(const tdb_gazetteer *g, uint32_t county, int32_t first_char)
+{
+    size_t low = 0;
+    size_t high = g->village_count;
+    tdb_gaz_village key = {county, first_char, 0};
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (compare_villages(&g->villages[middle], &key) < 0)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
 typedef struct key_record {
     uint64_t hash;
     tdb_gaz_entry entry;
@@ -467,6 +517,7 @@ static tdb_status collect_former_names(const tdb_gazetteer *g, key_record **out,
                                                       lengths[k]);
             (*out)[*count].entry.unit = unit;
             (*out)[*count].entry.kind = k == 0 ? TDB_GAZ_KEY_FORMER : TDB_GAZ_KEY_FORMER_ALIAS;
+            (*out)[*count].entry.level = (uint8_t)former_names[i].level;
             (*count)++;
             *characters += count_characters(former_names[i].name, lengths[k]);
         }
@@ -502,7 +553,8 @@ static tdb_status collect_keys(const tdb_gazetteer *g, key_record **out, size_t 
             *out = grown;
             (*out)[*count].hash = tdb_gaz_hash_extend(TDB_GAZ_HASH_SEED, name, keys[k].length);
             (*out)[*count].entry.unit = (uint32_t)i;
-            (*out)[*count].entry.kind = keys[k].kind;
+            (*out)[*count].entry.kind = (uint8_t)keys[k].kind;
+            (*out)[*count].entry.level = unit->level;
             (*count)++;
             *characters += count_characters(name, keys[k].length);
         }
@@ -543,6 +595,12 @@ static tdb_status index_names(tdb_gazetteer *g)
             slot->flags |= TDB_GAZ_SLOT_KEY;
         }
         if (slot->count < UINT16_MAX) slot->count++;
+        /* Entries of a slot are sorted by unit, so two of one level need not be
+         * adjacent: compare with every earlier entry of the slot. */
+        for (uint32_t k = slot->first; k < (uint32_t)i; k++) {
+            if (g->entries[k].level == records[i].entry.level && g->entries[k].unit != records[i].entry.unit)
+                slot->flags |= (uint16_t)(TDB_GAZ_SLOT_SHARED << records[i].entry.level);
+        }
     }
     for (size_t i = 0; i < g->count; i++) {
         const tdb_gaz_unit *unit = &g->units[i];
@@ -565,6 +623,7 @@ tdb_status tdb_gazetteer_index(tdb_gazetteer *g)
     sort_units(g);
     TDB_FORWARD(link_units(g));
     strip_ancestor_prefixes(g);
+    TDB_FORWARD(index_villages(g));
     TDB_FORWARD(index_names(g));
     g->indexed = true;
 

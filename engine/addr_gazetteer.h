@@ -42,11 +42,13 @@ enum {
 
 typedef struct tdb_gaz_entry {
     uint32_t unit;
-    uint32_t kind;
+    uint8_t kind;  /* TDB_GAZ_KEY_* */
+    uint8_t level; /* the unit's level, kept here to avoid a cache miss */
 } tdb_gaz_entry;
 
-/* Slot flags: the hash is a whole key, a proper prefix of some key, or both. */
-enum { TDB_GAZ_SLOT_KEY = 1u << 0, TDB_GAZ_SLOT_PREFIX = 1u << 1 };
+/* Slot flags: the hash is a whole key, a proper prefix of some key, or both. Bit
+ * TDB_GAZ_SLOT_SHARED << level is set when several units of that level share the key. */
+enum { TDB_GAZ_SLOT_KEY = 1u << 0, TDB_GAZ_SLOT_PREFIX = 1u << 1, TDB_GAZ_SLOT_SHARED = 1u << 2 };
 
 typedef struct tdb_gaz_slot {
     uint64_t hash; /* 0 marks an empty slot */
@@ -54,6 +56,14 @@ typedef struct tdb_gaz_slot {
     uint16_t count;
     uint16_t flags;
 } tdb_gaz_slot;
+
+/* A village filed under its county and first character, so that the villages of a
+ * county that start like the text are found by binary search. */
+typedef struct tdb_gaz_village {
+    uint32_t county; /* unit index */
+    int32_t first_char;
+    uint32_t unit;
+} tdb_gaz_village;
 
 struct tdb_gazetteer {
     tdb_gaz_unit *units;
@@ -70,6 +80,8 @@ struct tdb_gazetteer {
     size_t slot_mask;
     tdb_gaz_entry *entries;
     size_t entry_count;
+    tdb_gaz_village *villages; /* sorted by (county, first_char, unit) */
+    size_t village_count;
     bool indexed;
 };
 
@@ -91,6 +103,10 @@ const tdb_gaz_slot *tdb_gaz_find(const tdb_gazetteer *g, uint64_t hash);
 /* Return the index of the unit with CODE at LEVEL, or TDB_GAZ_NONE. Valid once the
  * units are sorted, i.e. during and after tdb_gazetteer_index. */
 uint32_t tdb_gaz_find_code(const tdb_gazetteer *g, uint64_t code, tdb_addr_level level);
+
+/* Return the first entry of `villages` for COUNTY and FIRST_CHAR; the matching
+ * entries follow it while county and first_char stay equal. */
+size_t tdb_gaz_find_villages(const tdb_gazetteer *g, uint32_t county, int32_t first_char);
 
 /* Return the number of code digits at LEVEL (2, 4, 6, 9, 12; 0 for none). */
 int tdb_gaz_level_digits(tdb_addr_level level);

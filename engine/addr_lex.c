@@ -42,53 +42,58 @@ typedef enum marker_kind {
 } marker_kind;
 
 static const struct {
-    const char *text;
+    const char32_t *text;
     marker_kind kind;
 } markers[] = {
-    {"村民小组", MARKER_GROUP}, {"号楼", MARKER_BUILDING}, {"号房", MARKER_ROOM},
-    {"单元", MARKER_UNIT},      {"栋", MARKER_BUILDING},   {"幢", MARKER_BUILDING},
-    {"座", MARKER_BUILDING},    {"号", MARKER_HAO},        {"层", MARKER_FLOOR},
-    {"楼", MARKER_FLOOR},       {"室", MARKER_ROOM},       {"房", MARKER_ROOM},
-    {"户", MARKER_ROOM},        {"组", MARKER_GROUP},      {"队", MARKER_GROUP},
-    {"弄", MARKER_LANE},        {"期", MARKER_PHASE},      {"区", MARKER_PHASE},
+    {U"村民小组", MARKER_GROUP}, {U"号楼", MARKER_BUILDING}, {U"号房", MARKER_ROOM},
+    {U"单元", MARKER_UNIT},      {U"栋", MARKER_BUILDING},   {U"幢", MARKER_BUILDING},
+    {U"座", MARKER_BUILDING},    {U"号", MARKER_HAO},        {U"层", MARKER_FLOOR},
+    {U"楼", MARKER_FLOOR},       {U"室", MARKER_ROOM},       {U"房", MARKER_ROOM},
+    {U"户", MARKER_ROOM},        {U"组", MARKER_GROUP},      {U"队", MARKER_GROUP},
+    {U"弄", MARKER_LANE},        {U"期", MARKER_PHASE},      {U"区", MARKER_PHASE},
 };
 
 /* Suffixes that end a token, with the component they make. Longer ones come first so
  * that 街道 is a town before 街 is a road. */
 typedef struct suffix_rule {
-    const char *text;
+    const char32_t *text;
     tdb_addr_component component;
 } suffix_rule;
 
 static const suffix_rule strong_suffixes[] = {
-    {"高新技术产业开发区", TDB_ADDR_DEVZONE}, {"经济技术开发区", TDB_ADDR_DEVZONE},
-    {"开发区", TDB_ADDR_DEVZONE},     {"高新区", TDB_ADDR_DEVZONE},
-    {"经济区", TDB_ADDR_DEVZONE},
-    {"街道办事处", TDB_ADDR_TOWN},    {"街道", TDB_ADDR_TOWN},
-    {"镇", TDB_ADDR_TOWN},            {"乡", TDB_ADDR_TOWN},
-    {"社区居民委员会", TDB_ADDR_VILLAGE}, {"村民委员会", TDB_ADDR_VILLAGE},
-    {"社区", TDB_ADDR_VILLAGE},       {"村委会", TDB_ADDR_VILLAGE},
-    {"居委会", TDB_ADDR_VILLAGE},     {"村", TDB_ADDR_VILLAGE},
-    {"大道", TDB_ADDR_ROAD},          {"大街", TDB_ADDR_ROAD},
-    {"公路", TDB_ADDR_ROAD},          {"胡同", TDB_ADDR_ROAD},
-    {"路", TDB_ADDR_ROAD},            {"街", TDB_ADDR_ROAD},
-    {"巷", TDB_ADDR_ROAD},            {"道", TDB_ADDR_ROAD},
-    {"省", TDB_ADDR_PROVINCE},        {"市", TDB_ADDR_CITY},
-    {"县", TDB_ADDR_COUNTY},          {"区", TDB_ADDR_COUNTY},
-    {"旗", TDB_ADDR_COUNTY},
+    {U"高新技术产业开发区", TDB_ADDR_DEVZONE}, {U"经济技术开发区", TDB_ADDR_DEVZONE},
+    {U"开发区", TDB_ADDR_DEVZONE},     {U"高新区", TDB_ADDR_DEVZONE},
+    {U"经济区", TDB_ADDR_DEVZONE},
+    {U"街道办事处", TDB_ADDR_TOWN},    {U"街道", TDB_ADDR_TOWN},
+    {U"镇", TDB_ADDR_TOWN},            {U"乡", TDB_ADDR_TOWN},
+    {U"社区居民委员会", TDB_ADDR_VILLAGE}, {U"村民委员会", TDB_ADDR_VILLAGE},
+    {U"社区", TDB_ADDR_VILLAGE},       {U"村委会", TDB_ADDR_VILLAGE},
+    {U"居委会", TDB_ADDR_VILLAGE},     {U"村", TDB_ADDR_VILLAGE},
+    {U"大道", TDB_ADDR_ROAD},          {U"大街", TDB_ADDR_ROAD},
+    {U"公路", TDB_ADDR_ROAD},          {U"胡同", TDB_ADDR_ROAD},
+    {U"路", TDB_ADDR_ROAD},            {U"街", TDB_ADDR_ROAD},
+    {U"巷", TDB_ADDR_ROAD},            {U"道", TDB_ADDR_ROAD},
+    {U"省", TDB_ADDR_PROVINCE},        {U"市", TDB_ADDR_CITY},
+    {U"县", TDB_ADDR_COUNTY},          {U"区", TDB_ADDR_COUNTY},
+    {U"旗", TDB_ADDR_COUNTY},
 };
 
 /* Words that end an estate or POI name. */
-static const char *const estate_suffixes[] = {
-    "工业园区", "工业区", "产业园", "花园", "大厦", "广场", "市场", "中心", "公司", "小区",
-    "公寓", "家园", "大楼", "商城", "大学", "学院", "中学", "小学", "医院", "宾馆", "酒店",
-    "科技园", "城", "苑", "园", "庭", "阁", "府", "院", "店", "厂", "馆",
+static const char32_t *const estate_suffixes[] = {
+    U"工业园区", U"工业区", U"产业园", U"花园", U"大厦", U"广场", U"市场", U"中心", U"公司", U"小区",
+    U"公寓", U"家园", U"大楼", U"商城", U"大学", U"学院", U"中学", U"小学", U"医院", U"宾馆", U"酒店",
+    U"科技园", U"城", U"苑", U"园", U"庭", U"阁", U"府", U"院", U"店", U"厂", U"馆",
 };
+
+/* The last characters of the suffixes above, checked first because most characters
+ * end no suffix. */
+static const char32_t strong_suffix_last_chars[] = U"区处道镇乡会村路街巷同省市县旗";
+static const char32_t estate_suffix_last_chars[] = U"区园厦场心司寓楼城学院店厂馆苑庭阁府";
 
 /* Directions and remarks that are not part of the place: 对面, 附近 (not 附1), 电联
  * (call on arrival). */
-static const char *const noise_words[] = {
-    "斜对面", "对面", "旁边", "附近", "隔壁", "对过", "边上", "楼下", "电话联系", "电联",
+static const char32_t *const noise_words[] = {
+    U"斜对面", U"对面", U"旁边", U"附近", U"隔壁", U"对过", U"边上", U"楼下", U"电话联系", U"电联",
 };
 
 #define char_in tdb_addr_char_in
@@ -98,27 +103,31 @@ static int32_t char_at(const lexer *lex, size_t pos)
     return pos < lex->scratch->count ? lex->scratch->chars[pos] : -1;
 }
 
-static size_t word_at(const lexer *lex, size_t pos, const char *word)
+static size_t word_at(const lexer *lex, size_t pos, const char32_t *word)
 {
     return tdb_addr_word_at(lex->scratch, pos, word);
 }
 
 static bool is_digit(int32_t cp) { return cp >= '0' && cp <= '9'; }
 static bool is_letter(int32_t cp) { return cp >= 'A' && cp <= 'Z'; }
-static bool is_chinese_digit(int32_t cp) { return char_in(cp, "零〇一二三四五六七八九两"); }
-static bool is_chinese_numeral(int32_t cp) { return is_chinese_digit(cp) || char_in(cp, "十百千"); }
-static bool is_separator(int32_t cp) { return char_in(cp, ",.;:/_|·、，。；：#＃ \"'“”‘’"); }
-static bool is_open_bracket(int32_t cp) { return char_in(cp, "([{<【〔《「『"); }
-static bool is_close_bracket(int32_t cp) { return char_in(cp, ")]}>】〕》」』"); }
+static bool is_chinese_digit(int32_t cp) { return char_in(cp, U"零〇一二三四五六七八九两"); }
+static bool is_chinese_numeral(int32_t cp) { return is_chinese_digit(cp) || char_in(cp, U"十百千"); }
+/* No separator or bracket is a CJK unified ideograph, which most characters are. */
+static bool is_ideograph(int32_t cp) { return cp >= 0x4E00 && cp <= 0x9FFF; }
+static bool is_separator(int32_t cp)
+{
+    return !is_ideograph(cp) && char_in(cp, U",.;:/_|·、，。；：#＃ \"'“”‘’");
+}
+static bool is_open_bracket(int32_t cp) { return !is_ideograph(cp) && char_in(cp, U"([{<【〔《「『"); }
+static bool is_close_bracket(int32_t cp) { return !is_ideograph(cp) && char_in(cp, U")]}>】〕》」』"); }
 
 static int chinese_digit_value(int32_t cp)
 {
-    static const char *const digits[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    static const char32_t digits[] = U"零一二三四五六七八九";
     if (cp == 0x3007) return 0; /* 〇 */
     if (cp == 0x4E24) return 2; /* 两 */
     for (int i = 0; i < 10; i++) {
-        size_t pos = 0;
-        if (tdb_utf8_next(digits[i], strlen(digits[i]), &pos) == cp) return i;
+        if ((int32_t)digits[i] == cp) return i;
     }
     return -1;
 }
@@ -128,7 +137,7 @@ static int chinese_digit_value(int32_t cp)
 static void convert_chinese(const int32_t *chars, size_t count, number *out)
 {
     bool positional = false;
-    for (size_t i = 0; i < count; i++) positional |= char_in(chars[i], "十百千");
+    for (size_t i = 0; i < count; i++) positional |= char_in(chars[i], U"十百千");
 
     if (!positional) {
         for (size_t i = 0; i < count && out->length + 1 < NUMBER_TEXT_MAX; i++)
@@ -291,7 +300,7 @@ static void lex_road_number(lexer *lex, size_t start, const number *num, size_t 
     int length = snprintf(value, sizeof value, "%s号", num->text);
     number extra;
 
-    if (word_at(lex, end, "附") && read_number(lex, end + 1, &extra) && !extra.chinese) {
+    if (word_at(lex, end, U"附") && read_number(lex, end + 1, &extra) && !extra.chinese) {
         length += snprintf(value + length, sizeof value - (size_t)length, "附%s", extra.text);
         end = extra.end;
     }
@@ -335,8 +344,8 @@ static bool lex_number(lexer *lex)
 
     /* 12之3号 */
     number second;
-    if (!num.chinese && word_at(lex, num.end, "之") && read_number(lex, num.end + 1, &second) &&
-        !second.chinese && word_at(lex, second.end, "号")) {
+    if (!num.chinese && word_at(lex, num.end, U"之") && read_number(lex, num.end + 1, &second) &&
+        !second.chinese && word_at(lex, second.end, U"号")) {
         char value[2 * NUMBER_TEXT_MAX + 8];
         int length = snprintf(value, sizeof value, "%s之%s号", num.text, second.text);
         add_span(lex, hao_component(lex), start, second.end + 1, value, (size_t)length);
@@ -402,7 +411,7 @@ static bool number_starts(const lexer *lex, size_t pos)
         /* 奥林80小区, 安元佳苑2区: digits inside an estate name */
         size_t end = pos;
         while (is_digit(char_at(lex, end))) end++;
-        return !(word_at(lex, end, "小区") || word_at(lex, end, "区"));
+        return !(word_at(lex, end, U"小区") || word_at(lex, end, U"区"));
     }
     if (is_letter(cp)) return true;
     if (!is_chinese_numeral(cp)) return false;
@@ -444,15 +453,13 @@ static size_t word_limit(const lexer *lex, size_t start)
 
 /* Return true when the suffix TEXT ends at character END with at least MIN_NAME
  * characters of name between START and it. */
-static bool suffix_ends_at(const lexer *lex, size_t start, size_t end, const char *text,
+static bool suffix_ends_at(const lexer *lex, size_t start, size_t end, const char32_t *text,
                            size_t min_name)
 {
-    const tdb_address_scratch *scratch = lex->scratch;
-    size_t text_length = strlen(text);
-    size_t end_offset = scratch->offsets[end];
-    if (start + min_name > end) return false;
-    if (end_offset < scratch->offsets[start + min_name] + text_length) return false;
-    return memcmp(scratch->folded.data + end_offset - text_length, text, text_length) == 0;
+    size_t length = 0;
+    while (text[length]) length++;
+    if (start + min_name + length > end) return false;
+    return word_at(lex, end - length, text) > 0;
 }
 
 /* Return true when the strong suffix rule RULE ending at END is read as such. */
@@ -460,16 +467,16 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
 {
     if (!suffix_allowed(lex, rule->component)) return false;
     /* 横街镇, 中山街道: a road word before a town suffix is part of the town name */
-    if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), "道镇乡村区")) return false;
+    if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), U"道镇乡村区")) return false;
     /* 红街公寓, 花园街小区: a road word inside an estate name */
     if (rule->component == TDB_ADDR_ROAD) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
-            if (word_at(lex, end, estate_suffixes[i]) && strlen(estate_suffixes[i]) > 3) return false;
+            if (word_at(lex, end, estate_suffixes[i]) > 1) return false;
         }
     }
     /* 双菱新村 is an estate, not a village */
-    if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, "新村")) return false;
-    if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, "小区")) return false;
+    if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, U"新村")) return false;
+    if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, U"小区")) return false;
     return true;
 }
 
@@ -479,6 +486,7 @@ static size_t find_strong_suffix(const lexer *lex, size_t start, size_t limit,
                                  tdb_addr_component *component)
 {
     for (size_t end = start + 1; end <= limit; end++) {
+        if (!char_in(char_at(lex, end - 1), strong_suffix_last_chars)) continue;
         for (size_t i = 0; i < TDB_ARRAY_LEN(strong_suffixes); i++) {
             const suffix_rule *rule = &strong_suffixes[i];
             /* a zone word alone is a zone (开发区); other suffixes need a name */
@@ -497,8 +505,9 @@ static size_t find_strong_suffix(const lexer *lex, size_t start, size_t limit,
 static size_t find_estate_suffix(const lexer *lex, size_t start, size_t limit)
 {
     for (size_t end = start + 1; end <= limit; end++) {
+        if (!char_in(char_at(lex, end - 1), estate_suffix_last_chars)) continue;
         /* 临江工业园区, 郎诗未来街区: the name goes on */
-        if (char_in(char_at(lex, end), "区路街")) continue;
+        if (char_in(char_at(lex, end), U"区路街")) continue;
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
             if (suffix_ends_at(lex, start, end, estate_suffixes[i], 2)) return end;
         }
@@ -532,7 +541,7 @@ static bool lex_noise(lexer *lex)
         lex->scratch->flags |= TDB_ADDR_NOISE_DROPPED;
         return true;
     }
-    if (word_at(lex, lex->pos, "旁") && (lex->pos + 1 >= lex->scratch->count ||
+    if (word_at(lex, lex->pos, U"旁") && (lex->pos + 1 >= lex->scratch->count ||
                                          is_separator(char_at(lex, lex->pos + 1)))) {
         lex->pos++;
         lex->scratch->flags |= TDB_ADDR_NOISE_DROPPED;
@@ -559,7 +568,7 @@ static bool lex_road_section(lexer *lex)
     if (count == 0 || lex->scratch->spans[count - 1].component != TDB_ADDR_ROAD ||
         lex->scratch->spans[count - 1].end != lex->pos)
         return false;
-    if (!char_in(char_at(lex, lex->pos), "东西南北中") || !word_at(lex, lex->pos + 1, "段"))
+    if (!char_in(char_at(lex, lex->pos), U"东西南北中") || !word_at(lex, lex->pos + 1, U"段"))
         return false;
     lex->pos += 2;
     return true;

@@ -43,34 +43,35 @@ typedef struct candidate_list {
 
 #define char_in tdb_addr_char_in
 
-static bool chars_equal(const tdb_address_scratch *scratch, size_t pos, const char *word)
+static bool chars_equal(const tdb_address_scratch *scratch, size_t pos, const char32_t *word)
 {
     return tdb_addr_word_at(scratch, pos, word) > 0;
 }
 
 static bool is_separator(int32_t cp)
 {
-    return char_in(cp, ",.;:/_-|·、，。；：\"'“”‘’");
+    if (cp >= 0x4E00 && cp <= 0x9FFF) return false; /* no separator is an ideograph */
+    return char_in(cp, U",.;:/_-|·、，。；：\"'“”‘’");
 }
 
 /* Words that end a road, estate or institution name: a division alias followed by one
  * of them is part of that name (重庆路, 龙泉苑, 中山街). */
 static bool starts_detail_word(const tdb_address_scratch *scratch, size_t pos)
 {
-    static const char *const words[] = {
-        "大道", "大街", "大厦", "小区", "花园", "广场", "公寓", "新村", "中学", "小学",
-        "大学", "学院", "医院", "公司", "家园", "山庄", "商城", "市场", "宾馆", "酒店",
-        "开发", "工业", "园区", "高新", "新城",
+    static const char32_t *const words[] = {
+        U"大道", U"大街", U"大厦", U"小区", U"花园", U"广场", U"公寓", U"新村", U"中学", U"小学",
+        U"大学", U"学院", U"医院", U"公司", U"家园", U"山庄", U"商城", U"市场", U"宾馆", U"酒店",
+        U"开发", U"工业", U"园区", U"高新", U"新城",
     };
     if (pos >= scratch->count) return false;
-    if (char_in(scratch->chars[pos], "路街道巷弄胡苑园庭府阁楼院坊湾桥港门宫寺庙塔店厂"))
+    if (char_in(scratch->chars[pos], U"路街道巷弄胡苑园庭府阁楼院坊湾桥港门宫寺庙塔店厂"))
         return true;
     for (size_t i = 0; i < TDB_ARRAY_LEN(words); i++) {
         if (chars_equal(scratch, pos, words[i])) return true;
     }
     /* 陕西南路, 四川北路: a direction, then a road word */
-    return char_in(scratch->chars[pos], "东南西北中") && pos + 1 < scratch->count &&
-           char_in(scratch->chars[pos + 1], "路街道巷大");
+    return char_in(scratch->chars[pos], U"东南西北中") && pos + 1 < scratch->count &&
+           char_in(scratch->chars[pos + 1], U"路街道巷大");
 }
 
 /* Return the number of characters of a suffix of LEVEL at POS (another suffix than
@@ -80,14 +81,14 @@ static size_t suffix_at(const tdb_address_scratch *scratch, size_t pos, tdb_addr
     if (pos >= scratch->count) return 0;
     int32_t cp = scratch->chars[pos];
     switch (level) {
-    case TDB_LEVEL_PROVINCE: return char_in(cp, "省市") ? 1 : 0;
+    case TDB_LEVEL_PROVINCE: return char_in(cp, U"省市") ? 1 : 0;
     case TDB_LEVEL_CITY:
-        if (chars_equal(scratch, pos, "地区")) return 2;
-        return char_in(cp, "市州盟") ? 1 : 0;
-    case TDB_LEVEL_COUNTY: return char_in(cp, "市区县旗") ? 1 : 0;
+        if (chars_equal(scratch, pos, U"地区")) return 2;
+        return char_in(cp, U"市州盟") ? 1 : 0;
+    case TDB_LEVEL_COUNTY: return char_in(cp, U"市区县旗") ? 1 : 0;
     case TDB_LEVEL_TOWN:
-        if (chars_equal(scratch, pos, "街道")) return 2;
-        return char_in(cp, "镇乡") ? 1 : 0;
+        if (chars_equal(scratch, pos, U"街道")) return 2;
+        return char_in(cp, U"镇乡") ? 1 : 0;
     case TDB_LEVEL_VILLAGE:
     case TDB_LEVEL_NONE: return 0;
     }
@@ -153,57 +154,74 @@ static void add_candidate(const tdb_address_scratch *scratch, candidate_list *li
             candidate.renamed = true;
             candidate.end = (uint16_t)(candidate.end + suffix);
         } else if (candidate.end < scratch->count &&
-                   char_in(scratch->chars[candidate.end], "省市区县镇乡村旗")) {
+                   char_in(scratch->chars[candidate.end], U"省市区县镇乡村旗")) {
             return; /* a suffix of another level contradicts the alias */
         }
     }
     if (list->count < ADMIN_CANDIDATES_MAX) list->items[list->count++] = candidate;
 }
 
-/* Return true when UNIT can follow CUR: inside it and deeper, or a repeat of it. */
-static bool follows(const tdb_address_scratch *scratch, uint32_t cur, uint32_t unit,
-                    bool *repeat)
+
+/* Add the units of a key slot at the start of the text. A name shared by several
+ * units of one level is kept only for those inside the scope. */
+static void add_start_units(const tdb_address_scratch *scratch, const tdb_gaz_slot *slot,
+                            size_t end, candidate_list *list)
 {
     const tdb_gazetteer *g = scratch->g;
-    *repeat = false;
-    if (cur == TDB_GAZ_NONE) return true;
-    if (tdb_gaz_contains(g, unit, cur)) {
-        *repeat = true;
-        return true;
+
+    for (uint32_t i = 0; i < slot->count; i++) {
+        const tdb_gaz_entry *entry = &g->entries[slot->first + i];
+        admin_candidate candidate = {entry->unit, (uint16_t)end, entry->kind, false, false, false};
+        if (slot->flags & (TDB_GAZ_SLOT_SHARED << entry->level)) {
+            if (scratch->scope == TDB_GAZ_NONE || !in_scope(scratch, entry->unit)) continue;
+            candidate.scope_used = true;
+        }
+        add_candidate(scratch, list, candidate, true);
     }
-    return tdb_gaz_contains(g, cur, unit) && g->units[unit].level > g->units[cur].level;
 }
 
-/* Add the units of one key slot that may follow CUR. At the start of the text a name
- * shared by several units of one level is kept only for those inside the scope. */
+/* Return the first entry of SLOT whose unit is at least UNIT (entries of a slot are
+ * sorted by unit). */
+static uint32_t slot_lower_bound(const tdb_gazetteer *g, const tdb_gaz_slot *slot, uint32_t unit)
+{
+    uint32_t low = slot->first;
+    uint32_t high = slot->first + slot->count;
+    while (low < high) {
+        uint32_t middle = low + (high - low) / 2;
+        if (g->entries[middle].unit < unit)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
+/* Add the units of one key slot that may follow CUR: its descendants, found by binary
+ * search because they form one range of unit indexes, and CUR or its ancestors as a
+ * repeated name (广东省广东省). */
 static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slot *slot,
                            size_t end, uint32_t cur, candidate_list *list)
 {
     const tdb_gazetteer *g = scratch->g;
-    unsigned per_level[TDB_LEVEL_VILLAGE + 1] = {0};
-    unsigned in_scope_per_level[TDB_LEVEL_VILLAGE + 1] = {0};
+    uint32_t slot_end = slot->first + slot->count;
 
     if (cur == TDB_GAZ_NONE) {
-        for (uint32_t i = 0; i < slot->count; i++) {
-            uint32_t unit = g->entries[slot->first + i].unit;
-            per_level[g->units[unit].level]++;
-            in_scope_per_level[g->units[unit].level] += in_scope(scratch, unit);
+        add_start_units(scratch, slot, end, list);
+        return;
+    }
+    for (uint32_t a = cur; a != TDB_GAZ_NONE; a = g->units[a].parent) {
+        uint32_t i = slot_lower_bound(g, slot, a);
+        for (; i < slot_end && g->entries[i].unit == a; i++) {
+            admin_candidate candidate = {a, (uint16_t)end, (uint8_t)g->entries[i].kind,
+                                         false, true, false};
+            add_candidate(scratch, list, candidate, false);
         }
     }
-    for (uint32_t i = 0; i < slot->count; i++) {
-        const tdb_gaz_entry *entry = &g->entries[slot->first + i];
-        bool repeat = false;
-        if (!follows(scratch, cur, entry->unit, &repeat)) continue;
-        admin_candidate candidate = {entry->unit, (uint16_t)end, (uint8_t)entry->kind,
-                                     false, repeat, false};
-        if (cur == TDB_GAZ_NONE) {
-            uint8_t level = g->units[entry->unit].level;
-            if (per_level[level] > 1) {
-                if (!in_scope(scratch, entry->unit) || scratch->scope == TDB_GAZ_NONE) continue;
-                candidate.scope_used = in_scope_per_level[level] < per_level[level];
-            }
-        }
-        add_candidate(scratch, list, candidate, cur == TDB_GAZ_NONE);
+    for (uint32_t i = slot_lower_bound(g, slot, cur + 1);
+         i < slot_end && g->entries[i].unit < g->units[cur].end; i++) {
+        admin_candidate candidate = {g->entries[i].unit, (uint16_t)end,
+                                     (uint8_t)g->entries[i].kind, false, false, false};
+        add_candidate(scratch, list, candidate, false);
     }
 }
 
@@ -241,46 +259,62 @@ static size_t match_bytes(const tdb_address_scratch *scratch, size_t pos, const 
 /* Return the position after a committee word at POS (华新社区 + 居委会), or POS. */
 static size_t skip_committee_word(const tdb_address_scratch *scratch, size_t pos)
 {
-    static const char *const words[] = {
-        "社区居民委员会", "村民委员会", "居民委员会", "村委会", "居委会", "委员会",
+    static const char32_t *const words[] = {
+        U"社区居民委员会", U"村民委员会", U"居民委员会", U"村委会", U"居委会", U"委员会",
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(words); i++) {
-        /* every character of these words is 3 bytes of UTF-8 */
-        if (chars_equal(scratch, pos, words[i])) return pos + strlen(words[i]) / 3;
+        size_t length = tdb_addr_word_at(scratch, pos, words[i]);
+        if (length) return pos + length;
     }
     return pos;
 }
 
-/* Add the villages under BASE (a town or county) whose name starts at POS. */
+/* Add village UNIT when one of its names starts at POS. */
+static void try_village(const tdb_address_scratch *scratch, size_t pos, uint32_t index,
+                        candidate_list *list)
+{
+    const tdb_gazetteer *g = scratch->g;
+    const tdb_gaz_unit *unit = &g->units[index];
+    const struct {
+        uint32_t offset;
+        uint16_t length;
+        uint8_t kind;
+    } names[] = {
+        {unit->original, unit->original_length, TDB_GAZ_KEY_ORIGINAL},
+        {unit->name, unit->name_length, TDB_GAZ_KEY_FULL},
+        {unit->name, unit->alias_length, TDB_GAZ_KEY_ALIAS},
+    };
+    for (size_t k = 0; k < TDB_ARRAY_LEN(names); k++) {
+        size_t matched = match_bytes(scratch, pos, g->pool + names[k].offset, names[k].length);
+        if (matched == 0) continue;
+        size_t end = skip_committee_word(scratch, pos + matched);
+        admin_candidate candidate = {index, (uint16_t)end, names[k].kind, false, false, false};
+        add_candidate(scratch, list, candidate, false);
+        return; /* the longest form that matches is enough */
+    }
+}
+
+/* Add the villages under BASE (a town or county) whose name starts at POS. The
+ * standard and original names share the first character, because they differ only
+ * in the suffix, so the first character selects the villages to try. */
 static void find_villages(const tdb_address_scratch *scratch, size_t pos, uint32_t base,
                           candidate_list *list)
 {
     const tdb_gazetteer *g = scratch->g;
-    const tdb_gaz_unit *base_unit = &g->units[base];
     const int32_t first = scratch->chars[pos];
 
-    for (uint32_t i = base + 1; i < base_unit->end; i++) {
+    if (g->units[base].level == TDB_LEVEL_COUNTY) {
+        for (size_t i = tdb_gaz_find_villages(g, base, first);
+             i < g->village_count && g->villages[i].county == base &&
+             g->villages[i].first_char == first;
+             i++)
+            try_village(scratch, pos, g->villages[i].unit, list);
+        return;
+    }
+    for (uint32_t i = base + 1; i < g->units[base].end; i++) {
         const tdb_gaz_unit *unit = &g->units[i];
-        /* The first character decides for almost every village. The standard and
-         * original names share it, because they differ only in the suffix. */
-        if (unit->first_char != first || unit->level != TDB_LEVEL_VILLAGE) continue;
-        const struct {
-            uint32_t offset;
-            uint16_t length;
-            uint8_t kind;
-        } names[] = {
-            {unit->original, unit->original_length, TDB_GAZ_KEY_ORIGINAL},
-            {unit->name, unit->name_length, TDB_GAZ_KEY_FULL},
-            {unit->name, unit->alias_length, TDB_GAZ_KEY_ALIAS},
-        };
-        for (size_t k = 0; k < TDB_ARRAY_LEN(names); k++) {
-            size_t matched = match_bytes(scratch, pos, g->pool + names[k].offset, names[k].length);
-            if (matched == 0) continue;
-            size_t end = skip_committee_word(scratch, pos + matched);
-            admin_candidate candidate = {i, (uint16_t)end, names[k].kind, false, false, false};
-            add_candidate(scratch, list, candidate, false);
-            break; /* the longest form that matches is enough */
-        }
+        if (unit->first_char == first && unit->level == TDB_LEVEL_VILLAGE)
+            try_village(scratch, pos, i, list);
     }
 }
 
@@ -295,9 +329,17 @@ static void find_candidates(const tdb_address_scratch *scratch, size_t pos, uint
     if (base == TDB_GAZ_NONE && scratch->scope != TDB_GAZ_NONE &&
         g->units[scratch->scope].level >= TDB_LEVEL_COUNTY)
         base = scratch->scope;
-    if (base != TDB_GAZ_NONE && g->units[base].level >= TDB_LEVEL_COUNTY &&
-        g->units[base].level < TDB_LEVEL_VILLAGE)
-        find_villages(scratch, pos, base, list);
+    if (base == TDB_GAZ_NONE || g->units[base].level < TDB_LEVEL_COUNTY ||
+        g->units[base].level == TDB_LEVEL_VILLAGE)
+        return;
+    /* Scanning a whole county for villages is the costly case, and a town read here
+     * makes it unnecessary, because its villages are tried on the next step. */
+    if (g->units[base].level == TDB_LEVEL_COUNTY) {
+        for (size_t i = 0; i < list->count; i++) {
+            if (g->units[list->items[i].unit].level == TDB_LEVEL_TOWN) return;
+        }
+    }
+    find_villages(scratch, pos, base, list);
 }
 
 /* Count the levels between CUR and UNIT that a reader would expect to see written.
@@ -391,7 +433,7 @@ void tdb_addr_resolve(tdb_address_scratch *scratch)
     scratch->search_steps = 0;
     if (scratch->g == NULL || !scratch->g->indexed || scratch->count == 0) return;
     /* A leading country name (中国浙江省) is skipped. */
-    size_t start = tdb_addr_word_at(scratch, 0, "中国") ? 2 : 0;
+    size_t start = tdb_addr_word_at(scratch, 0, U"中国") ? 2 : 0;
     scratch->admin_end = start;
     search(scratch, start, TDB_GAZ_NONE, 0, 0.0);
     for (size_t i = 0; i < scratch->segment_count; i++) scratch->flags |= scratch->segments[i].flags;

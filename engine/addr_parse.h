@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <uchar.h>
 
 #include "addr_gazetteer.h"
 #include "themedb/address.h"
@@ -60,43 +61,26 @@ struct tdb_address_scratch {
     tdb_buf key_input;
 };
 
-/* Return true when code point CP is one of the characters of the UTF-8 string SET.
- * UTF-8 is self-synchronizing, so a byte search finds only whole characters. */
-static inline bool tdb_addr_char_in(int32_t cp, const char *set)
+/* Return true when code point CP is one of the characters of SET (a U"" literal). */
+static inline bool tdb_addr_char_in(int32_t cp, const char32_t *set)
 {
-    char bytes[5] = {0};
-    if (cp < 0) return false;
-    if (cp < 0x80) {
-        bytes[0] = (char)cp;
-    } else if (cp < 0x800) {
-        bytes[0] = (char)(0xC0 | (cp >> 6));
-        bytes[1] = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        bytes[0] = (char)(0xE0 | (cp >> 12));
-        bytes[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        bytes[2] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        bytes[0] = (char)(0xF0 | (cp >> 18));
-        bytes[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        bytes[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        bytes[3] = (char)(0x80 | (cp & 0x3F));
+    for (; *set; set++) {
+        if ((int32_t)*set == cp) return true;
     }
-    return cp != 0 && strstr(set, bytes) != NULL;
+    return false;
 }
 
-/* Return the length in characters of WORD when the folded input has it at character
- * POS, else 0. */
+/* Return the length in characters of WORD (a U"" literal) when the input has it at
+ * character POS, else 0. */
 static inline size_t tdb_addr_word_at(const tdb_address_scratch *scratch, size_t pos,
-                                      const char *word)
+                                      const char32_t *word)
 {
-    if (pos >= scratch->count) return 0;
-    size_t length = strlen(word);
-    size_t offset = scratch->offsets[pos];
-    if (offset + length > scratch->offsets[scratch->count]) return 0;
-    if (memcmp(scratch->folded.data + offset, word, length) != 0) return 0;
-    size_t characters = 0;
-    for (size_t i = 0; i < length; i++) characters += ((unsigned char)word[i] & 0xC0) != 0x80;
-    return characters;
+    size_t length = 0;
+    for (; word[length]; length++) {
+        if (pos + length >= scratch->count || scratch->chars[pos + length] != (int32_t)word[length])
+            return 0;
+    }
+    return length;
 }
 
 /* Resolve the divisions at the start of scratch->chars. */

@@ -33,7 +33,11 @@ int tdb_text_fold_ideograph(int cp)
     size_t low = 0;
     size_t high = tdb_fold_pair_count;
 
-    if (cp < 0x2E80) return cp;
+    if (cp < TDB_FOLD_BITMAP_FIRST) return cp;
+    if (cp < TDB_FOLD_BITMAP_END) {
+        int bit = cp - TDB_FOLD_BITMAP_FIRST;
+        if (!(tdb_fold_bitmap[bit / 16] & (1u << (bit % 16)))) return cp;
+    }
     while (low < high) {
         size_t middle = low + (high - low) / 2;
         uint32_t from = tdb_fold_pairs[middle].from;
