@@ -42,7 +42,7 @@ static const char *const zone_words[] = {
     "风景", "旅游", "农场", "林场", "牧场", "盐场", "渔场", "监狱", "戒毒", "虚拟",
 };
 
-static const char *const road_words[] = {"路", "街", "道", "巷", "弄", "桥"};
+static const char *const road_words[] = {"路", "街", "道", "巷", "弄"};
 
 /* Ethnic groups as they appear inside autonomous unit names (凉山彝族自治州). */
 static const char *const ethnic_names[] = {

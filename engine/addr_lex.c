@@ -94,6 +94,7 @@ static const char32_t estate_suffix_last_chars[] = U"区园厦场心司寓楼城
  * (call on arrival). */
 static const char32_t *const noise_words[] = {
     U"斜对面", U"对面", U"旁边", U"附近", U"隔壁", U"对过", U"边上", U"楼下", U"电话联系", U"电联",
+    U"交叉口", U"交汇处",
 };
 
 #define char_in tdb_addr_char_in
@@ -264,6 +265,13 @@ static bool lex_dashed(lexer *lex, size_t pos, const number *first)
         lex->pos = end + marker_length;
         return true;
     }
+    /* 121栋9-459: after a building, two parts are the unit and the room */
+    if (count == 2 && lex->seen[TDB_ADDR_BUILDING] && !lex->seen[TDB_ADDR_UNIT]) {
+        add_number_span(lex, TDB_ADDR_UNIT, starts[0], parts[0].end, &parts[0], "单元");
+        add_number_span(lex, TDB_ADDR_ROOM, starts[1], end + marker_length, &parts[1], "室");
+        lex->pos = end + marker_length;
+        return true;
+    }
     static const tdb_addr_component layouts[3][4] = {
         {TDB_ADDR_BUILDING, TDB_ADDR_ROOM},
         {TDB_ADDR_BUILDING, TDB_ADDR_UNIT, TDB_ADDR_ROOM},
@@ -314,6 +322,15 @@ static bool lex_bare_number(lexer *lex, size_t start, const number *num)
 {
     int32_t next = char_at(lex, num->end);
     bool at_boundary = next < 0 || is_separator(next) || is_open_bracket(next);
+    /* 海丰路1980吉尔泰机械: digits right after a road are its number */
+    size_t spans = lex->scratch->span_count;
+    if (!num->chinese && !lex->seen[TDB_ADDR_ROAD_NO] && spans > 0 &&
+        lex->scratch->spans[spans - 1].component == TDB_ADDR_ROAD &&
+        lex->scratch->spans[spans - 1].end == start && !is_letter(char_at(lex, start))) {
+        add_number_span(lex, TDB_ADDR_ROAD_NO, start, num->end, num, "号");
+        lex->pos = num->end;
+        return true;
+    }
     if (!at_boundary) return false;
     if (num->chinese && !(lex->seen[TDB_ADDR_BUILDING] || lex->seen[TDB_ADDR_UNIT] ||
                           lex->seen[TDB_ADDR_FLOOR]))
@@ -368,6 +385,8 @@ static bool lex_number(lexer *lex)
         break;
     case MARKER_PHASE: return false; /* part of an estate name: 二期, A区 */
     case MARKER_HAO: {
+        /* 范家二号路: a numbered road name, not a house number */
+        if (char_in(char_at(lex, end), U"路街巷弄道")) return false;
         tdb_addr_component component = hao_component(lex);
         if (component == TDB_ADDR_ROAD_NO) {
             lex_road_number(lex, start, &num, end);
@@ -419,6 +438,7 @@ static bool number_starts(const lexer *lex, size_t pos)
     while (is_chinese_numeral(char_at(lex, end))) end++;
     size_t marker_length = 0;
     marker_kind marker = marker_at(lex, end, &marker_length);
+    if (marker == MARKER_HAO && char_in(char_at(lex, end + 1), U"路街巷弄道")) return false;
     return marker != MARKER_NONE && marker != MARKER_PHASE && marker != MARKER_LANE;
 }
 
@@ -471,12 +491,14 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     /* 红街公寓, 花园街小区: a road word inside an estate name */
     if (rule->component == TDB_ADDR_ROAD) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
-            if (word_at(lex, end, estate_suffixes[i]) > 1) return false;
+            if (word_at(lex, end, estate_suffixes[i])) return false;
         }
     }
     /* 双菱新村 is an estate, not a village */
     if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, U"新村")) return false;
     if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, U"小区")) return false;
+    /* 市场, 区域: the suffix character starts another word */
+    if (rule->component == TDB_ADDR_CITY && char_in(char_at(lex, end), U"场民")) return false;
     return true;
 }
 
@@ -507,7 +529,7 @@ static size_t find_estate_suffix(const lexer *lex, size_t start, size_t limit)
     for (size_t end = start + 1; end <= limit; end++) {
         if (!char_in(char_at(lex, end - 1), estate_suffix_last_chars)) continue;
         /* 临江工业园区, 郎诗未来街区: the name goes on */
-        if (char_in(char_at(lex, end), U"区路街")) continue;
+        if (char_in(char_at(lex, end), U"区路街市")) continue;
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
             if (suffix_ends_at(lex, start, end, estate_suffixes[i], 2)) return end;
         }
@@ -574,6 +596,17 @@ static bool lex_road_section(lexer *lex)
     return true;
 }
 
+/* Skip 与 or 和 between two roads (石祥路与通益路交叉口). */
+static bool lex_conjunction(lexer *lex)
+{
+    size_t count = lex->scratch->span_count;
+    if (count == 0 || lex->scratch->spans[count - 1].component != TDB_ADDR_ROAD ||
+        lex->scratch->spans[count - 1].end != lex->pos || !char_in(char_at(lex, lex->pos), U"与和"))
+        return false;
+    lex->pos++;
+    return true;
+}
+
 static void lex_word(lexer *lex)
 {
     size_t start = lex->pos;
@@ -599,7 +632,8 @@ void tdb_addr_lex(tdb_address_scratch *scratch)
             lex.pos++;
             continue;
         }
-        if (lex_bracket(&lex) || lex_noise(&lex) || lex_road_section(&lex)) continue;
+        if (lex_bracket(&lex) || lex_noise(&lex) || lex_road_section(&lex) || lex_conjunction(&lex))
+            continue;
         if ((is_digit(cp) || is_letter(cp) || is_chinese_numeral(cp)) && lex_number(&lex)) continue;
         lex_word(&lex);
     }
