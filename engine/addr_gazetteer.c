@@ -2,7 +2,7 @@
  *
  * Units live in one array sorted by (code, level), so a subtree is a contiguous range
  * and a code lookup is a binary search. Names of provinces, cities, counties and towns
- * go into an open-addressing hash table keyed by FNV-1a of the folded name; the table
+ * go into an open-addressing hash table keyed by FNV-1a of the folded name. The table
  * also marks every proper prefix of a key, so the parser can extend a match one
  * character at a time and stop as soon as no key starts that way. */
 #define _POSIX_C_SOURCE 200809L
@@ -315,7 +315,7 @@ static int compare_units(const void *left, const void *right)
     const tdb_gaz_unit *b = right;
     if (a->code != b->code) return a->code < b->code ? -1 : 1;
     if (a->level != b->level) return a->level < b->level ? -1 : 1;
-    /* Before indexing, `parent` holds the insertion order, so a later add wins. */
+    /* Before indexing, `parent` contains the insertion order, so a later add wins. */
     return a->parent < b->parent ? -1 : a->parent > b->parent;
 }
 

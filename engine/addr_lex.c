@@ -3,9 +3,10 @@
  *
  * It reads left to right. A token that starts with a number (Arabic, Chinese or a
  * letter such as A座) is classified by the marker after it (栋, 单元, 层, 室, 号 …) and
- * by what was read before (the first 号 after a road is the road number, a later one a
- * building). Any other token runs to the nearest road, town, village or zone suffix, or
- * else to the next number, and a token with no such suffix is an estate or POI name. */
+ * by what was read before. For example, the first 号 after a road is the road number
+ * and a later one a building. Any other token runs to the nearest road, town, village
+ * or zone suffix, else to an estate suffix or the next number, and a token without a
+ * road, town, village or zone suffix is an estate or POI name. */
 #include "addr_parse.h"
 
 #include <stdio.h>
@@ -154,7 +155,9 @@ static void convert_chinese(const int32_t *chars, size_t count, number *out)
             digit = value;
             continue;
         }
-        long unit = chars[i] == 0x5341 ? 10 : chars[i] == 0x767E ? 100 : 1000; /* 十 百 千 */
+        long unit = 1000; /* 千 */
+        if (chars[i] == 0x5341) unit = 10;  /* 十 */
+        if (chars[i] == 0x767E) unit = 100; /* 百 */
         total += (digit ? digit : 1) * unit;
         digit = 0;
     }
@@ -497,7 +500,7 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     /* 双菱新村 is an estate, not a village */
     if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, U"新村")) return false;
     if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, U"小区")) return false;
-    /* 市场, 区域: the suffix character starts another word */
+    /* 市场, 市民: the suffix character starts another word */
     if (rule->component == TDB_ADDR_CITY && char_in(char_at(lex, end), U"场民")) return false;
     return true;
 }

@@ -1,10 +1,10 @@
 /* Parsed-address output: component values, the canonical string, the address key, and
  * comparison of two parsed addresses.
  *
- * Division components come from the gazetteer (so 龙川 and 龙川县 give one value), with
- * the levels above the deepest division read filled in; the other components come from
- * the lexer's spans. The key hashes the canonical components, so two writings of one
- * place share it. */
+ * Division components come from the gazetteer, so 龙川 and 龙川县 give one value, and
+ * the levels above the deepest division read are filled in. The other components come
+ * from the lexer's spans. The key hashes the canonical components, so two writings of
+ * one place share it. */
 #include "addr_parse.h"
 
 #include <string.h>

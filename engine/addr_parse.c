@@ -1,12 +1,13 @@
 /* Address parsing entry point and division resolution.
  *
  * The administrative part at the start of an address is resolved by a depth-first
- * search over whole segmentations: at each position every gazetteer name that matches
- * there (full name, alias without suffix, or a village of the division already read) is
- * tried, and each complete path gets a score. Characters covered count for a path;
- * aliases, skipped levels, names outside the scope hint and changed suffixes count
- * against it. A candidate must lie inside the division already read, so a division name
- * inside a road or estate name (陕西南路 after 上海市) never overrides the hierarchy. */
+ * search over whole segmentations. At each position, every gazetteer name that matches
+ * there is tried: a full name, an alias without its suffix, or a village of the
+ * division already read. Each complete path gets a score. Characters covered count
+ * for a path, and aliases, skipped levels, names outside the scope hint and changed
+ * suffixes count against it. A candidate must lie inside the division already read, so
+ * a division name inside a road or estate name (陕西南路 after 上海市) never overrides
+ * the hierarchy. */
 #include "addr_parse.h"
 
 #include <string.h>
@@ -114,8 +115,8 @@ static bool town_suffix_follows(const tdb_address_scratch *scratch, size_t pos)
 }
 
 /* Return true when a village alias may end at POS: at the end, before a separator or
- * a number, because a village name without 村 or 社区 inside other words is too
- * often the start of an estate or POI name. */
+ * before a number. Inside other words, a village name without 村 or 社区 is too often
+ * the start of an estate or POI name. */
 static bool village_alias_ends(const tdb_address_scratch *scratch, size_t pos)
 {
     if (pos >= scratch->count) return true;

@@ -69,7 +69,7 @@ static int parse_options(int argc, char **argv, address_options *options)
         const char *option = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (options_ended || option[0] != '-' || option[1] != '-') {
-            argv[1 + texts++] = argv[i]; /* never overtakes i, so nothing is lost */
+            argv[1 + texts++] = argv[i]; /* 1 + texts <= i: no unread argument is overwritten */
             continue;
         }
         if (strcmp(option, "--") == 0) {
