@@ -5,8 +5,8 @@
  * FILE defaults to $ADDRESS_EVAL_DATA, else ../shared/data/address-parsing/dev.txt
  * relative to the current folder (make runs it from the repository root). The file has
  * one token and its BIO tag per line and a blank line between addresses. When it does
- * not exist the program prints a message and exits 0. ADDRESS_EVAL_ROUNDS sets how many times
- * the set is parsed for each throughput figure (default 20).
+ * not exist the program prints a message and exits 0. ADDRESS_EVAL_ROUNDS sets how many
+ * times the set is parsed for each throughput figure (default 20).
  *
  * A predicted span counts when its component and its folded text equal a labelled
  * span's. The labelled set calls a municipality (上海市) a city and a village group
