@@ -58,32 +58,35 @@ static const struct {
  * that 街道 is a town before 街 is a road. */
 typedef struct suffix_rule {
     const char32_t *text;
+    size_t length; /* characters */
     tdb_addr_component component;
 } suffix_rule;
 
+#define SUFFIX(text, component) {text, sizeof(text) / sizeof(char32_t) - 1, component}
+
 static const suffix_rule strong_suffixes[] = {
-    {U"高新技术产业开发区", TDB_ADDR_DEVZONE}, {U"经济技术开发区", TDB_ADDR_DEVZONE},
-    {U"开发区", TDB_ADDR_DEVZONE},     {U"高新区", TDB_ADDR_DEVZONE},
-    {U"经济区", TDB_ADDR_DEVZONE},
-    {U"街道办事处", TDB_ADDR_TOWN},    {U"街道", TDB_ADDR_TOWN},
-    {U"镇", TDB_ADDR_TOWN},            {U"乡", TDB_ADDR_TOWN},
-    {U"社区居民委员会", TDB_ADDR_VILLAGE}, {U"村民委员会", TDB_ADDR_VILLAGE},
-    {U"社区", TDB_ADDR_VILLAGE},       {U"村委会", TDB_ADDR_VILLAGE},
-    {U"居委会", TDB_ADDR_VILLAGE},     {U"村", TDB_ADDR_VILLAGE},
-    {U"大道", TDB_ADDR_ROAD},          {U"大街", TDB_ADDR_ROAD},
-    {U"公路", TDB_ADDR_ROAD},          {U"胡同", TDB_ADDR_ROAD},
-    {U"路", TDB_ADDR_ROAD},            {U"街", TDB_ADDR_ROAD},
-    {U"巷", TDB_ADDR_ROAD},            {U"道", TDB_ADDR_ROAD},
-    {U"省", TDB_ADDR_PROVINCE},        {U"市", TDB_ADDR_CITY},
-    {U"县", TDB_ADDR_COUNTY},          {U"区", TDB_ADDR_COUNTY},
-    {U"旗", TDB_ADDR_COUNTY},
+    SUFFIX(U"高新技术产业开发区", TDB_ADDR_DEVZONE), SUFFIX(U"经济技术开发区", TDB_ADDR_DEVZONE),
+    SUFFIX(U"开发区", TDB_ADDR_DEVZONE),     SUFFIX(U"高新区", TDB_ADDR_DEVZONE),
+    SUFFIX(U"经济区", TDB_ADDR_DEVZONE),
+    SUFFIX(U"街道办事处", TDB_ADDR_TOWN),    SUFFIX(U"街道", TDB_ADDR_TOWN),
+    SUFFIX(U"镇", TDB_ADDR_TOWN),            SUFFIX(U"乡", TDB_ADDR_TOWN),
+    SUFFIX(U"社区居民委员会", TDB_ADDR_VILLAGE), SUFFIX(U"村民委员会", TDB_ADDR_VILLAGE),
+    SUFFIX(U"社区", TDB_ADDR_VILLAGE),       SUFFIX(U"村委会", TDB_ADDR_VILLAGE),
+    SUFFIX(U"居委会", TDB_ADDR_VILLAGE),     SUFFIX(U"村", TDB_ADDR_VILLAGE),
+    SUFFIX(U"大道", TDB_ADDR_ROAD),          SUFFIX(U"大街", TDB_ADDR_ROAD),
+    SUFFIX(U"公路", TDB_ADDR_ROAD),          SUFFIX(U"胡同", TDB_ADDR_ROAD),
+    SUFFIX(U"路", TDB_ADDR_ROAD),            SUFFIX(U"街", TDB_ADDR_ROAD),
+    SUFFIX(U"巷", TDB_ADDR_ROAD),            SUFFIX(U"道", TDB_ADDR_ROAD),
+    SUFFIX(U"省", TDB_ADDR_PROVINCE),        SUFFIX(U"市", TDB_ADDR_CITY),
+    SUFFIX(U"县", TDB_ADDR_COUNTY),          SUFFIX(U"区", TDB_ADDR_COUNTY),
+    SUFFIX(U"旗", TDB_ADDR_COUNTY),
 };
 
 /* Words that end an estate or POI name. */
-static const char32_t *const estate_suffixes[] = {
-    U"工业园区", U"工业区", U"产业园", U"花园", U"大厦", U"广场", U"市场", U"中心", U"公司", U"小区",
-    U"公寓", U"家园", U"大楼", U"商城", U"大学", U"学院", U"中学", U"小学", U"医院", U"宾馆", U"酒店",
-    U"科技园", U"城", U"苑", U"园", U"庭", U"阁", U"府", U"院", U"店", U"厂", U"馆",
+static const suffix_rule estate_suffixes[] = {
+    SUFFIX(U"工业园区", TDB_ADDR_ESTATE), SUFFIX(U"工业区", TDB_ADDR_ESTATE), SUFFIX(U"产业园", TDB_ADDR_ESTATE), SUFFIX(U"花园", TDB_ADDR_ESTATE), SUFFIX(U"大厦", TDB_ADDR_ESTATE), SUFFIX(U"广场", TDB_ADDR_ESTATE), SUFFIX(U"市场", TDB_ADDR_ESTATE), SUFFIX(U"中心", TDB_ADDR_ESTATE), SUFFIX(U"公司", TDB_ADDR_ESTATE), SUFFIX(U"小区", TDB_ADDR_ESTATE),
+    SUFFIX(U"公寓", TDB_ADDR_ESTATE), SUFFIX(U"家园", TDB_ADDR_ESTATE), SUFFIX(U"大楼", TDB_ADDR_ESTATE), SUFFIX(U"商城", TDB_ADDR_ESTATE), SUFFIX(U"大学", TDB_ADDR_ESTATE), SUFFIX(U"学院", TDB_ADDR_ESTATE), SUFFIX(U"中学", TDB_ADDR_ESTATE), SUFFIX(U"小学", TDB_ADDR_ESTATE), SUFFIX(U"医院", TDB_ADDR_ESTATE), SUFFIX(U"宾馆", TDB_ADDR_ESTATE), SUFFIX(U"酒店", TDB_ADDR_ESTATE),
+    SUFFIX(U"科技园", TDB_ADDR_ESTATE), SUFFIX(U"城", TDB_ADDR_ESTATE), SUFFIX(U"苑", TDB_ADDR_ESTATE), SUFFIX(U"园", TDB_ADDR_ESTATE), SUFFIX(U"庭", TDB_ADDR_ESTATE), SUFFIX(U"阁", TDB_ADDR_ESTATE), SUFFIX(U"府", TDB_ADDR_ESTATE), SUFFIX(U"院", TDB_ADDR_ESTATE), SUFFIX(U"店", TDB_ADDR_ESTATE), SUFFIX(U"厂", TDB_ADDR_ESTATE), SUFFIX(U"馆", TDB_ADDR_ESTATE),
 };
 
 /* The last characters of the suffixes above, checked first because most characters
@@ -122,6 +125,81 @@ static bool is_separator(int32_t cp)
 }
 static bool is_open_bracket(int32_t cp) { return !is_ideograph(cp) && char_in(cp, U"([{<【〔《「『"); }
 static bool is_close_bracket(int32_t cp) { return !is_ideograph(cp) && char_in(cp, U")]}>】〕》」』"); }
+
+/* Character classes, computed once per character before lexing because the rules
+ * test them many times. */
+enum {
+    CLASS_SEPARATOR = 1u << 0,
+    CLASS_OPEN = 1u << 1,
+    CLASS_CLOSE = 1u << 2,
+    CLASS_NUMERAL = 1u << 3,     /* a Chinese numeral */
+    CLASS_STRONG_LAST = 1u << 4, /* the last character of a strong suffix */
+    CLASS_ESTATE_LAST = 1u << 5, /* the last character of an estate suffix */
+    CLASS_NOISE_FIRST = 1u << 6  /* the first character of a noise word */
+};
+
+/* Compute the classes of CP from the character sets above (slow: used to fill the
+ * scratch's class table once). */
+static uint8_t compute_classes(int32_t cp)
+{
+    uint8_t classes = 0;
+    if (is_separator(cp)) classes |= CLASS_SEPARATOR;
+    if (is_open_bracket(cp)) classes |= CLASS_OPEN;
+    if (is_close_bracket(cp)) classes |= CLASS_CLOSE;
+    if (is_chinese_numeral(cp)) classes |= CLASS_NUMERAL;
+    if (char_in(cp, strong_suffix_last_chars)) classes |= CLASS_STRONG_LAST;
+    if (char_in(cp, estate_suffix_last_chars)) classes |= CLASS_ESTATE_LAST;
+    for (size_t i = 0; i < TDB_ARRAY_LEN(noise_words); i++) {
+        if ((int32_t)noise_words[i][0] == cp) classes |= CLASS_NOISE_FIRST;
+    }
+    return classes;
+}
+
+static size_t class_slot(int32_t cp)
+{
+    return ((uint32_t)cp * 2654435761u >> 24) % ADDR_CLASS_TABLE_SIZE;
+}
+
+static void class_table_add(tdb_address_scratch *scratch, int32_t cp)
+{
+    size_t slot = class_slot(cp);
+    while (scratch->class_table[slot].cp != 0 && scratch->class_table[slot].cp != cp)
+        slot = (slot + 1) % ADDR_CLASS_TABLE_SIZE;
+    scratch->class_table[slot].cp = cp;
+    scratch->class_table[slot].classes = compute_classes(cp);
+}
+
+static void class_table_add_all(tdb_address_scratch *scratch, const char32_t *set)
+{
+    for (; *set; set++) class_table_add(scratch, (int32_t)*set);
+}
+
+void tdb_addr_lex_init(tdb_address_scratch *scratch)
+{
+    memset(scratch->class_table, 0, sizeof scratch->class_table);
+    class_table_add_all(scratch, U",.;:/_|·、，。；：#＃ \"'“”‘’([{<【〔《「『)]}>】〕》」』");
+    class_table_add_all(scratch, U"零〇一二三四五六七八九两十百千");
+    class_table_add_all(scratch, strong_suffix_last_chars);
+    class_table_add_all(scratch, estate_suffix_last_chars);
+    for (size_t i = 0; i < TDB_ARRAY_LEN(noise_words); i++)
+        class_table_add(scratch, (int32_t)noise_words[i][0]);
+}
+
+/* Return the classes of CP with one probe of the scratch's table in the usual case. */
+static uint8_t classify(const tdb_address_scratch *scratch, int32_t cp)
+{
+    size_t slot = class_slot(cp);
+    while (scratch->class_table[slot].cp != 0) {
+        if (scratch->class_table[slot].cp == cp) return scratch->class_table[slot].classes;
+        slot = (slot + 1) % ADDR_CLASS_TABLE_SIZE;
+    }
+    return 0;
+}
+
+static bool has_class(const lexer *lex, size_t pos, unsigned classes)
+{
+    return pos < lex->scratch->count && (lex->scratch->classes[pos] & classes);
+}
 
 static int chinese_digit_value(int32_t cp)
 {
@@ -173,8 +251,8 @@ static bool read_number(const lexer *lex, size_t pos, number *out)
     out->length = 0;
     out->chinese = false;
 
-    if (is_chinese_numeral(char_at(lex, pos))) {
-        while (end < lex->scratch->count && is_chinese_numeral(char_at(lex, end)) &&
+    if (has_class(lex, pos, CLASS_NUMERAL)) {
+        while (has_class(lex, end, CLASS_NUMERAL) &&
                end - pos < NUMBER_TEXT_MAX / 4)
             end++;
         convert_chinese(lex->scratch->chars + pos, end - pos, out);
@@ -324,7 +402,7 @@ static void lex_road_number(lexer *lex, size_t start, const number *num, size_t 
 static bool lex_bare_number(lexer *lex, size_t start, const number *num)
 {
     int32_t next = char_at(lex, num->end);
-    bool at_boundary = next < 0 || is_separator(next) || is_open_bracket(next);
+    bool at_boundary = next < 0 || has_class(lex, num->end, CLASS_SEPARATOR | CLASS_OPEN);
     /* 海丰路1980吉尔泰机械: digits right after a road are its number */
     size_t spans = lex->scratch->span_count;
     if (!num->chinese && !lex->seen[TDB_ADDR_ROAD_NO] && spans > 0 &&
@@ -436,9 +514,9 @@ static bool number_starts(const lexer *lex, size_t pos)
         return !(word_at(lex, end, U"小区") || word_at(lex, end, U"区"));
     }
     if (is_letter(cp)) return true;
-    if (!is_chinese_numeral(cp)) return false;
+    if (!has_class(lex, pos, CLASS_NUMERAL)) return false;
     size_t end = pos;
-    while (is_chinese_numeral(char_at(lex, end))) end++;
+    while (has_class(lex, end, CLASS_NUMERAL)) end++;
     size_t marker_length = 0;
     marker_kind marker = marker_at(lex, end, &marker_length);
     if (marker == MARKER_HAO && char_in(char_at(lex, end + 1), U"路街巷弄道")) return false;
@@ -465,24 +543,23 @@ static size_t word_limit(const lexer *lex, size_t start)
         limit++;
     while (limit < count && limit - start < WORD_CHARS_MAX) {
         int32_t cp = char_at(lex, limit);
-        if (limit > start && (is_separator(cp) || cp == '-' || is_open_bracket(cp) ||
-                              number_starts(lex, limit) || noise_at(lex, limit)))
+        bool noise = has_class(lex, limit, CLASS_NOISE_FIRST) && noise_at(lex, limit);
+        if (limit > start && (has_class(lex, limit, CLASS_SEPARATOR | CLASS_OPEN) || cp == '-' ||
+                              number_starts(lex, limit) || noise))
             break;
-        if (is_close_bracket(cp)) break;
+        if (has_class(lex, limit, CLASS_CLOSE)) break;
         limit++;
     }
     return limit;
 }
 
-/* Return true when the suffix TEXT ends at character END with at least MIN_NAME
+/* Return true when the suffix of RULE ends at character END with at least MIN_NAME
  * characters of name between START and it. */
-static bool suffix_ends_at(const lexer *lex, size_t start, size_t end, const char32_t *text,
+static bool suffix_ends_at(const lexer *lex, size_t start, size_t end, const suffix_rule *rule,
                            size_t min_name)
 {
-    size_t length = 0;
-    while (text[length]) length++;
-    if (start + min_name + length > end) return false;
-    return word_at(lex, end - length, text) > 0;
+    if (start + min_name + rule->length > end) return false;
+    return word_at(lex, end - rule->length, rule->text) > 0;
 }
 
 /* Return true when the strong suffix rule RULE ending at END is read as such. */
@@ -494,7 +571,7 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     /* 红街公寓, 花园街小区: a road word inside an estate name */
     if (rule->component == TDB_ADDR_ROAD) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
-            if (word_at(lex, end, estate_suffixes[i])) return false;
+            if (word_at(lex, end, estate_suffixes[i].text)) return false;
         }
     }
     /* 双菱新村 is an estate, not a village */
@@ -511,12 +588,12 @@ static size_t find_strong_suffix(const lexer *lex, size_t start, size_t limit,
                                  tdb_addr_component *component)
 {
     for (size_t end = start + 1; end <= limit; end++) {
-        if (!char_in(char_at(lex, end - 1), strong_suffix_last_chars)) continue;
+        if (!has_class(lex, end - 1, CLASS_STRONG_LAST)) continue;
         for (size_t i = 0; i < TDB_ARRAY_LEN(strong_suffixes); i++) {
             const suffix_rule *rule = &strong_suffixes[i];
             /* a zone word alone is a zone (开发区); other suffixes need a name */
             size_t min_name = rule->component == TDB_ADDR_DEVZONE ? 0 : 1;
-            if (!suffix_ends_at(lex, start, end, rule->text, min_name)) continue;
+            if (!suffix_ends_at(lex, start, end, rule, min_name)) continue;
             if (!strong_suffix_applies(lex, rule, end)) continue;
             *component = rule->component;
             return end;
@@ -530,11 +607,11 @@ static size_t find_strong_suffix(const lexer *lex, size_t start, size_t limit,
 static size_t find_estate_suffix(const lexer *lex, size_t start, size_t limit)
 {
     for (size_t end = start + 1; end <= limit; end++) {
-        if (!char_in(char_at(lex, end - 1), estate_suffix_last_chars)) continue;
+        if (!has_class(lex, end - 1, CLASS_ESTATE_LAST)) continue;
         /* 临江工业园区, 郎诗未来街区: the name goes on */
         if (char_in(char_at(lex, end), U"区路街市")) continue;
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
-            if (suffix_ends_at(lex, start, end, estate_suffixes[i], 2)) return end;
+            if (suffix_ends_at(lex, start, end, &estate_suffixes[i], 2)) return end;
         }
     }
     return 0;
@@ -567,7 +644,7 @@ static bool lex_noise(lexer *lex)
         return true;
     }
     if (word_at(lex, lex->pos, U"旁") && (lex->pos + 1 >= lex->scratch->count ||
-                                         is_separator(char_at(lex, lex->pos + 1)))) {
+                                         has_class(lex, lex->pos + 1, CLASS_SEPARATOR))) {
         lex->pos++;
         lex->scratch->flags |= TDB_ADDR_NOISE_DROPPED;
         return true;
@@ -578,9 +655,9 @@ static bool lex_noise(lexer *lex)
 /* Skip a bracketed part: noise for the key, but kept in the folded input. */
 static bool lex_bracket(lexer *lex)
 {
-    if (!is_open_bracket(char_at(lex, lex->pos))) return false;
+    if (!has_class(lex, lex->pos, CLASS_OPEN)) return false;
     size_t end = lex->pos + 1;
-    while (end < lex->scratch->count && !is_close_bracket(char_at(lex, end))) end++;
+    while (end < lex->scratch->count && !has_class(lex, end, CLASS_CLOSE)) end++;
     lex->pos = end < lex->scratch->count ? end + 1 : end;
     lex->scratch->flags |= TDB_ADDR_NOISE_DROPPED;
     return true;
@@ -624,6 +701,8 @@ void tdb_addr_lex(tdb_address_scratch *scratch)
 {
     lexer lex = {.scratch = scratch, .pos = scratch->admin_end};
 
+    for (size_t i = scratch->admin_end; i < scratch->count; i++)
+        scratch->classes[i] = classify(scratch, scratch->chars[i]);
     for (size_t i = 0; i < scratch->segment_count; i++) {
         if (scratch->segments[i].unit == TDB_GAZ_NONE) continue;
         tdb_addr_level level = (tdb_addr_level)scratch->g->units[scratch->segments[i].unit].level;
@@ -631,13 +710,15 @@ void tdb_addr_lex(tdb_address_scratch *scratch)
     }
     while (lex.pos < scratch->count) {
         int32_t cp = char_at(&lex, lex.pos);
-        if (is_separator(cp) || cp == '-' || is_close_bracket(cp)) {
+        if (has_class(&lex, lex.pos, CLASS_SEPARATOR | CLASS_CLOSE) || cp == '-') {
             lex.pos++;
             continue;
         }
         if (lex_bracket(&lex) || lex_noise(&lex) || lex_road_section(&lex) || lex_conjunction(&lex))
             continue;
-        if ((is_digit(cp) || is_letter(cp) || is_chinese_numeral(cp)) && lex_number(&lex)) continue;
+        if ((is_digit(cp) || is_letter(cp) || has_class(&lex, lex.pos, CLASS_NUMERAL)) &&
+            lex_number(&lex))
+            continue;
         lex_word(&lex);
     }
 }

@@ -226,10 +226,15 @@ static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slo
     }
 }
 
-/* Add the names from the global index that start at POS. */
-static void find_indexed(const tdb_address_scratch *scratch, size_t pos, uint32_t cur,
-                         candidate_list *list)
+/* Look up the keys that start at POS once, because the search reaches one position
+ * through several paths. The hits are kept in scratch->key_hits[POS]. */
+static const addr_key_hits *key_hits_at(tdb_address_scratch *scratch, size_t pos)
 {
+    addr_key_hits *hits = &scratch->key_hits[pos];
+    if (hits->computed) return hits;
+    hits->computed = true;
+    hits->count = 0;
+
     uint64_t hash = TDB_GAZ_HASH_SEED;
     size_t limit = scratch->count < pos + ADMIN_NAME_CHARS_MAX ? scratch->count
                                                                 : pos + ADMIN_NAME_CHARS_MAX;
@@ -238,10 +243,23 @@ static void find_indexed(const tdb_address_scratch *scratch, size_t pos, uint32_
         hash = tdb_gaz_hash_extend(hash, scratch->folded.data + offset,
                                    scratch->offsets[end + 1] - offset);
         const tdb_gaz_slot *slot = tdb_gaz_find(scratch->g, hash);
-        if (slot == NULL) return;
-        if (slot->flags & TDB_GAZ_SLOT_KEY) add_slot_units(scratch, slot, end + 1, cur, list);
-        if (!(slot->flags & TDB_GAZ_SLOT_PREFIX)) return;
+        if (slot == NULL) break;
+        if ((slot->flags & TDB_GAZ_SLOT_KEY) && hits->count < ADDR_KEY_HITS_MAX) {
+            hits->slots[hits->count] = slot;
+            hits->ends[hits->count++] = (uint16_t)(end + 1);
+        }
+        if (!(slot->flags & TDB_GAZ_SLOT_PREFIX)) break;
     }
+    return hits;
+}
+
+/* Add the names from the global index that start at POS. */
+static void find_indexed(tdb_address_scratch *scratch, size_t pos, uint32_t cur,
+                         candidate_list *list)
+{
+    const addr_key_hits *hits = key_hits_at(scratch, pos);
+    for (size_t i = 0; i < hits->count; i++)
+        add_slot_units(scratch, hits->slots[i], hits->ends[i], cur, list);
 }
 
 /* Return the character count when NAME[0..LENGTH) is at POS, else 0. */
@@ -319,7 +337,7 @@ static void find_villages(const tdb_address_scratch *scratch, size_t pos, uint32
     }
 }
 
-static void find_candidates(const tdb_address_scratch *scratch, size_t pos, uint32_t cur,
+static void find_candidates(tdb_address_scratch *scratch, size_t pos, uint32_t cur,
                             candidate_list *list)
 {
     const tdb_gazetteer *g = scratch->g;
@@ -432,6 +450,7 @@ void tdb_addr_resolve(tdb_address_scratch *scratch)
     scratch->deepest = TDB_GAZ_NONE;
     scratch->best_score = 0;
     scratch->search_steps = 0;
+    for (size_t i = 0; i < scratch->count; i++) scratch->key_hits[i].computed = false;
     if (scratch->g == NULL || !scratch->g->indexed || scratch->count == 0) return;
     /* A leading country name (中国浙江省) is skipped. */
     size_t start = tdb_addr_word_at(scratch, 0, U"中国") ? 2 : 0;
@@ -445,7 +464,9 @@ void tdb_addr_resolve(tdb_address_scratch *scratch)
 tdb_status tdb_address_scratch_new(tdb_address_scratch **out)
 {
     *out = tdb_calloc(1, sizeof **out);
-    return *out ? TDB_OK : TDB_ERR_NOMEM;
+    if (*out == NULL) return TDB_ERR_NOMEM;
+    tdb_addr_lex_init(*out);
+    return TDB_OK;
 }
 
 void tdb_address_scratch_free(tdb_address_scratch *scratch)

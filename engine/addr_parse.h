@@ -15,6 +15,7 @@
 
 #define ADDR_CHARS_MAX TDB_ADDRESS_INPUT_MAX
 #define ADDR_SPANS_MAX 32
+#define ADDR_CLASS_TABLE_SIZE 256
 
 /* A piece of the folded input assigned to a component. VALUE is the normalized text
  * (numbers in Arabic digits, markers unified); it lives in the scratch value pool. */
@@ -34,6 +35,16 @@ typedef struct addr_segment {
     uint32_t flags; /* TDB_ADDR_ALIAS_USED, TDB_ADDR_RENAMED, TDB_ADDR_SCOPE_USED */
 } addr_segment;
 
+/* The gazetteer keys that start at one position: at most ADDR_KEY_HITS_MAX, in order of
+ * length (a position starts few keys: 河源, 河源市). */
+#define ADDR_KEY_HITS_MAX 6
+typedef struct addr_key_hits {
+    bool computed;
+    uint8_t count;
+    uint16_t ends[ADDR_KEY_HITS_MAX];
+    const tdb_gaz_slot *slots[ADDR_KEY_HITS_MAX];
+} addr_key_hits;
+
 struct tdb_address_scratch {
     tdb_buf folded;
     int32_t chars[ADDR_CHARS_MAX];
@@ -51,8 +62,14 @@ struct tdb_address_scratch {
     uint32_t deepest;
     uint32_t flags;
     long search_steps;
+    addr_key_hits key_hits[ADDR_CHARS_MAX];
 
     /* Detail lexing. */
+    uint8_t classes[ADDR_CHARS_MAX]; /* character classes of addr_lex.c */
+    struct {
+        int32_t cp; /* 0 marks an empty slot */
+        uint8_t classes;
+    } class_table[ADDR_CLASS_TABLE_SIZE]; /* the few characters with a class */
     addr_span spans[ADDR_SPANS_MAX];
     size_t span_count;
     char values[TDB_ADDRESS_TEXT_MAX];
@@ -85,6 +102,9 @@ static inline size_t tdb_addr_word_at(const tdb_address_scratch *scratch, size_t
 
 /* Resolve the divisions at the start of scratch->chars. */
 void tdb_addr_resolve(tdb_address_scratch *scratch);
+
+/* Fill the scratch's character class table; called once when the scratch is made. */
+void tdb_addr_lex_init(tdb_address_scratch *scratch);
 
 /* Lex scratch->chars[scratch->admin_end..count) into spans. */
 void tdb_addr_lex(tdb_address_scratch *scratch);
