@@ -98,7 +98,7 @@ static const char32_t estate_suffix_last_chars[] = U"区园厦场心司寓楼城
  * (call on arrival). */
 static const char32_t *const noise_words[] = {
     U"斜对面", U"对面", U"旁边", U"附近", U"隔壁", U"对过", U"边上", U"楼下", U"电话联系", U"电联",
-    U"交叉口", U"交汇处",
+    U"交叉口", U"交汇处", U"入口处", U"门口", U"左侧", U"右侧",
 };
 
 #define char_in tdb_addr_char_in
@@ -371,14 +371,25 @@ static bool lex_dashed(lexer *lex, size_t pos, const number *first)
     return true;
 }
 
+/* Return true when the last span read is of COMPONENT and ends where the lexer is. */
+static bool last_span_is(const lexer *lex, tdb_addr_component component)
+{
+    size_t count = lex->scratch->span_count;
+    return count > 0 && lex->scratch->spans[count - 1].component == component &&
+           lex->scratch->spans[count - 1].end == lex->pos;
+}
+
 /* Classify 号 by what came before: a room after a unit or floor, else the first one is
  * the road number (also after a village or estate: 昌兴村林家1005号), then a building. */
 static tdb_addr_component hao_component(const lexer *lex)
 {
     if (lex->seen[TDB_ADDR_UNIT] || lex->seen[TDB_ADDR_FLOOR]) return TDB_ADDR_ROOM;
-    if (!lex->seen[TDB_ADDR_ROAD_NO] && !lex->seen[TDB_ADDR_BUILDING]) return TDB_ADDR_ROAD_NO;
-    if (!lex->seen[TDB_ADDR_BUILDING]) return TDB_ADDR_BUILDING;
-    return TDB_ADDR_ROOM;
+    /* 34幢4号: a number after a building is its unit */
+    if (lex->seen[TDB_ADDR_BUILDING]) return TDB_ADDR_UNIT;
+    /* 匹配城632号: right after an estate outside a village, a building */
+    if (last_span_is(lex, TDB_ADDR_ESTATE) && !lex->seen[TDB_ADDR_VILLAGE]) return TDB_ADDR_BUILDING;
+    if (!lex->seen[TDB_ADDR_ROAD_NO]) return TDB_ADDR_ROAD_NO;
+    return TDB_ADDR_BUILDING;
 }
 
 /* Read a road number of the forms 12号, 12之3号, 12号附1. */
@@ -421,8 +432,9 @@ static bool lex_bare_number(lexer *lex, size_t start, const number *num)
                         lex->seen[TDB_ADDR_FLOOR] || lex->seen[TDB_ADDR_ROAD_NO];
     bool named_place = lex->seen[TDB_ADDR_ROAD] || lex->seen[TDB_ADDR_ESTATE] ||
                        lex->seen[TDB_ADDR_VILLAGE];
-    /* 苏家浜235 is a road number; F1314 and 3栋502 are rooms */
-    if (!after_number && named_place && !is_letter(char_at(lex, start)))
+    /* 苏家浜235 is a road number; 云鸿大厦2169, F1314 and 3栋502 are rooms */
+    if (!after_number && named_place && !is_letter(char_at(lex, start)) &&
+        !(last_span_is(lex, TDB_ADDR_ESTATE) && !lex->seen[TDB_ADDR_VILLAGE]))
         add_number_span(lex, TDB_ADDR_ROAD_NO, start, num->end, num, "号");
     else
         add_number_span(lex, TDB_ADDR_ROOM, start, num->end, num, "室");
@@ -473,7 +485,9 @@ static bool lex_number(lexer *lex)
             lex_road_number(lex, start, &num, end);
             return true;
         }
-        add_number_span(lex, component, start, end, &num, component == TDB_ADDR_ROOM ? "室" : "栋");
+        const char *unified = component == TDB_ADDR_ROOM ? "室" : "栋";
+        if (component == TDB_ADDR_UNIT) unified = "单元";
+        add_number_span(lex, component, start, end, &num, unified);
         break;
     }
     }
@@ -513,7 +527,14 @@ static bool number_starts(const lexer *lex, size_t pos)
         while (is_digit(char_at(lex, end))) end++;
         return !(word_at(lex, end, U"小区") || word_at(lex, end, U"区"));
     }
-    if (is_letter(cp)) return true;
+    if (is_letter(cp)) {
+        /* A16, B座, C-3 start numbers; SOHO and E家 are parts of names */
+        int32_t next = char_at(lex, pos + 1);
+        size_t marker_length = 0;
+        return next < 0 || is_digit(next) || next == '-' ||
+               has_class(lex, pos + 1, CLASS_SEPARATOR | CLASS_OPEN) ||
+               marker_at(lex, pos + 1, &marker_length) != MARKER_NONE;
+    }
     if (!has_class(lex, pos, CLASS_NUMERAL)) return false;
     size_t end = pos;
     while (has_class(lex, end, CLASS_NUMERAL)) end++;
@@ -577,6 +598,11 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     /* 双菱新村 is an estate, not a village */
     if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, U"新村")) return false;
     if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, U"小区")) return false;
+    /* 青口西区, 凌云三区, 滨海园区: parts of estates and zones, not counties */
+    if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 1, U"区") &&
+        (char_in(char_at(lex, end - 2), U"东西南北中一二三四五六七八九十园业新") ||
+         end - lex->pos > 4))
+        return false;
     /* 市场, 市民: the suffix character starts another word */
     if (rule->component == TDB_ADDR_CITY && char_in(char_at(lex, end), U"场民")) return false;
     return true;
@@ -663,13 +689,18 @@ static bool lex_bracket(lexer *lex)
     return true;
 }
 
-/* Skip a section word right after a road (鄞县大道中段, 环城北路东段). */
+/* Skip a section word (鄞县大道中段, 环城北路东段) or 口 right after a road. */
 static bool lex_road_section(lexer *lex)
 {
     size_t count = lex->scratch->span_count;
     if (count == 0 || lex->scratch->spans[count - 1].component != TDB_ADDR_ROAD ||
         lex->scratch->spans[count - 1].end != lex->pos)
         return false;
+    /* 株易路口: the crossing, not a name that starts with 口 */
+    if (char_at(lex, lex->pos) == 0x53E3) { /* 口 */
+        lex->pos++;
+        return true;
+    }
     if (!char_in(char_at(lex, lex->pos), U"东西南北中") || !word_at(lex, lex->pos + 1, U"段"))
         return false;
     lex->pos += 2;
