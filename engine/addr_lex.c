@@ -381,11 +381,11 @@ static bool last_span_is(const lexer *lex, tdb_addr_component component)
 
 /* Classify 号 by what came before: a room after a unit or floor, else the first one is
  * the road number (also after a village or estate: 昌兴村林家1005号), then a building. */
-static tdb_addr_component hao_component(const lexer *lex)
+static tdb_addr_component hao_component(const lexer *lex, const number *num)
 {
     if (lex->seen[TDB_ADDR_UNIT] || lex->seen[TDB_ADDR_FLOOR]) return TDB_ADDR_ROOM;
-    /* 34幢4号: a number after a building is its unit */
-    if (lex->seen[TDB_ADDR_BUILDING]) return TDB_ADDR_UNIT;
+    /* 34幢4号: a short number after a building is its unit, 3栋502号 a room */
+    if (lex->seen[TDB_ADDR_BUILDING]) return num->length <= 2 ? TDB_ADDR_UNIT : TDB_ADDR_ROOM;
     /* 匹配城632号: right after an estate outside a village, a building */
     if (last_span_is(lex, TDB_ADDR_ESTATE) && !lex->seen[TDB_ADDR_VILLAGE]) return TDB_ADDR_BUILDING;
     if (!lex->seen[TDB_ADDR_ROAD_NO]) return TDB_ADDR_ROAD_NO;
@@ -458,7 +458,7 @@ static bool lex_number(lexer *lex)
         !second.chinese && word_at(lex, second.end, U"号")) {
         char value[2 * NUMBER_TEXT_MAX + 8];
         int length = snprintf(value, sizeof value, "%s之%s号", num.text, second.text);
-        add_span(lex, hao_component(lex), start, second.end + 1, value, (size_t)length);
+        add_span(lex, hao_component(lex, &num), start, second.end + 1, value, (size_t)length);
         lex->pos = second.end + 1;
         return true;
     }
@@ -480,7 +480,7 @@ static bool lex_number(lexer *lex)
     case MARKER_HAO: {
         /* 范家二号路: a numbered road name, not a house number */
         if (char_in(char_at(lex, end), U"路街巷弄道")) return false;
-        tdb_addr_component component = hao_component(lex);
+        tdb_addr_component component = hao_component(lex, &num);
         if (component == TDB_ADDR_ROAD_NO) {
             lex_road_number(lex, start, &num, end);
             return true;

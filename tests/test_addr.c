@@ -331,6 +331,15 @@ static void parse_numbers_and_layout(void **state)
         {"阳光花园5栋", TDB_ADDR_ESTATE, "阳光花园"},
         {"建设大道中海大厦B座", TDB_ADDR_ROAD, "建设大道"},
         {"建设大道中海大厦B座", TDB_ADDR_ESTATE, "中海大厦"},
+        {"34幢4号", TDB_ADDR_UNIT, "4单元"},
+        {"3栋502号", TDB_ADDR_ROOM, "502室"},
+        {"121栋9-459", TDB_ADDR_UNIT, "9单元"},
+        {"121栋9-459", TDB_ADDR_ROOM, "459室"},
+        {"海丰路1980机械厂", TDB_ADDR_ROAD_NO, "1980号"},
+        {"文政西路万达SOHO公寓", TDB_ADDR_ESTATE, "万达SOHO公寓"},
+        {"范家二号路238号", TDB_ADDR_ROAD, "范家二号路"},
+        {"范家二号路238号", TDB_ADDR_ROAD_NO, "238号"},
+        {"石祥路与通益路交叉口", TDB_ADDR_ROAD, "石祥路通益路"},
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
         parse(f, cases[i].text, NULL, &f->first);
