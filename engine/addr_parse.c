@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "text_utf8.h"
 #include "themedb/text.h"
 
 #define ADMIN_NAME_CHARS_MAX 24 /* longest gazetteer key searched, in characters */
@@ -67,8 +68,11 @@ static bool starts_detail_word(const tdb_address_scratch *scratch, size_t pos)
     if (pos >= scratch->count) return false;
     if (char_in(scratch->chars[pos], U"路街道巷弄胡苑园庭府阁楼院坊湾桥港门宫寺庙塔店厂"))
         return true;
-    for (size_t i = 0; i < TDB_ARRAY_LEN(words); i++) {
-        if (chars_equal(scratch, pos, words[i])) return true;
+    /* the first characters of WORDS, checked first */
+    if (char_in(scratch->chars[pos], U"大小花广公新中学医家山商市宾酒开工园高")) {
+        for (size_t i = 0; i < TDB_ARRAY_LEN(words); i++) {
+            if (chars_equal(scratch, pos, words[i])) return true;
+        }
     }
     /* 陕西南路, 四川北路: a direction, then a road word */
     return char_in(scratch->chars[pos], U"东南西北中") && pos + 1 < scratch->count &&
@@ -513,7 +517,7 @@ static tdb_status load_text(tdb_address_scratch *scratch, const char *text, size
     scratch->count = 0;
     while (pos < scratch->folded.len && scratch->count < ADDR_CHARS_MAX) {
         size_t start = pos;
-        int32_t cp = tdb_utf8_next(scratch->folded.data, scratch->folded.len, &pos);
+        int32_t cp = tdb_utf8_next_fast(scratch->folded.data, scratch->folded.len, &pos);
         if (pos > TDB_ADDRESS_INPUT_MAX) {
             pos = start;
             scratch->flags |= TDB_ADDR_TRUNCATED;

@@ -13,6 +13,7 @@
 #include <utf8proc.h>
 
 #include "text_table.h"
+#include "text_utf8.h"
 #include "util.h"
 
 /* Code points normalized together at most; a run this long is flushed in pieces.
@@ -25,7 +26,8 @@
 typedef struct fold_state {
     tdb_buf *out;
     tdb_fold_spaces spaces;
-    bool pending_space; /* a whitespace run was seen after some output */
+    bool pending_space;  /* a whitespace run was seen after some output */
+    size_t start_length; /* OUT's length before this fold */
 } fold_state;
 
 int tdb_text_fold_ideograph(int cp)
@@ -71,13 +73,24 @@ static bool is_dash(int32_t cp)
            cp == 0x2E3A || cp == 0x2E3B || cp == 0x30FC || cp == 0x2500 || cp == 0x2501;
 }
 
+/* Append CP to OUT, writing in place when the buffer has room (it usually has, because
+ * tdb_text_fold_with reserves the input length up front). */
+static tdb_status emit_code_point(tdb_buf *out, int32_t cp)
+{
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
+    if (out->len + 5 > out->cap) return tdb_buf_append_utf8(out, cp);
+    out->len += tdb_utf8_encode_fast(cp, out->data + out->len);
+    out->data[out->len] = '\0';
+    return TDB_OK;
+}
+
 /* Append one NFKC-normalized code point after the table, dash and case folds. */
 static tdb_status fold_emit(fold_state *state, int32_t cp)
 {
     tdb_status status = TDB_OK;
 
     if (is_fold_space(cp)) {
-        if (state->spaces == TDB_FOLD_SPACES_COLLAPSE && state->out->len > 0)
+        if (state->spaces == TDB_FOLD_SPACES_COLLAPSE && state->out->len > state->start_length)
             state->pending_space = true;
         return TDB_OK;
     }
@@ -85,18 +98,14 @@ static tdb_status fold_emit(fold_state *state, int32_t cp)
 
     if (state->pending_space) {
         state->pending_space = false;
-        TDB_FORWARD(tdb_buf_append_char(state->out, ' '));
+        TDB_FORWARD(emit_code_point(state->out, ' '));
     }
     if (cp < 0x80) {
         if (cp >= 'a' && cp <= 'z') cp -= 'a' - 'A';
-        TDB_FORWARD(tdb_buf_append_char(state->out, (char)cp));
-        return TDB_OK;
+        return emit_code_point(state->out, cp);
     }
-    if (is_dash(cp)) {
-        TDB_FORWARD(tdb_buf_append_char(state->out, '-'));
-        return TDB_OK;
-    }
-    TDB_FORWARD(tdb_buf_append_utf8(state->out, tdb_text_fold_ideograph(cp)));
+    if (is_dash(cp)) return emit_code_point(state->out, '-');
+    TDB_FORWARD(emit_code_point(state->out, tdb_text_fold_ideograph(cp)));
 
 cleanup:
     return status;
@@ -141,21 +150,24 @@ static bool is_stable(int32_t cp)
 
 static int32_t decode_next(const char *text, size_t length, size_t *pos)
 {
-    int32_t cp = tdb_utf8_next(text, length, pos);
-    return cp < 0 ? 0xFFFD : cp;
+    return tdb_utf8_next_fast(text, length, pos);
 }
 
 tdb_status tdb_text_fold_with(const char *text, size_t length, tdb_fold_spaces spaces,
                               tdb_buf *out)
 {
     tdb_status status = TDB_OK;
-    fold_state state = {out, spaces, false};
+    fold_state state = {out, spaces, false, out->len};
     int32_t run[FOLD_RUN_MAX];
     size_t run_count = 0;
     size_t pos = 0;
 
-    /* Make sure OUT is a valid string even when TEXT folds to nothing. */
-    TDB_FORWARD(tdb_buf_append(out, "", 0));
+    /* Reserve room for the usual case, where the output is no longer than the input;
+     * this also makes OUT a valid string when TEXT folds to nothing. */
+    void *data = out->data;
+    TDB_FORWARD(tdb_grow(&data, &out->cap, out->len + length + 16, 1));
+    out->data = data;
+    out->data[out->len] = '\0';
     int32_t cp = pos < length ? decode_next(text, length, &pos) : -1;
     while (cp >= 0) {
         int32_t next = pos < length ? decode_next(text, length, &pos) : -1;

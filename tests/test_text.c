@@ -107,6 +107,10 @@ static void fold_appends(void **state)
     assert_int_equal(tdb_buf_append_str(&out, "x:"), TDB_OK);
     assert_int_equal(tdb_text_fold("龍", strlen("龍"), &out), TDB_OK);
     assert_string_equal(out.data, "x:龙");
+    /* a leading space is dropped even when OUT already has text */
+    assert_int_equal(tdb_text_fold_with(" 张  三", strlen(" 张  三"), TDB_FOLD_SPACES_COLLAPSE, &out),
+                     TDB_OK);
+    assert_string_equal(out.data, "x:龙张 三");
     tdb_buf_free(&out);
 }
 
