@@ -413,6 +413,32 @@ static size_t skip_separators(const tdb_address_scratch *scratch, size_t pos)
     return pos;
 }
 
+/* Record that the search reached (POS, CUR) with SCORE. Returns false when it reached
+ * that state before with a score at least as high: what follows depends only on the
+ * state, so this path cannot do better. When the table is full nothing is pruned.
+ * NOTE: the depth limit makes the future depend on the depth too; it is reached only by
+ * addresses with more than TDB_LEVEL_VILLAGE + 2 division names. */
+static bool visit_state(tdb_address_scratch *scratch, size_t pos, uint32_t cur, double score)
+{
+    uint32_t key = (uint32_t)pos * 2654435761u ^ cur * 40503u;
+    for (size_t probe = 0; probe < ADDR_VISITS_MAX; probe++) {
+        addr_visit *visit = &scratch->visits[(key + probe) % ADDR_VISITS_MAX];
+        if (visit->generation != scratch->generation) {
+            visit->generation = scratch->generation;
+            visit->pos = (uint16_t)pos;
+            visit->cur = cur;
+            visit->score = score;
+            return true;
+        }
+        if (visit->pos == pos && visit->cur == cur) {
+            if (visit->score >= score) return false;
+            visit->score = score;
+            return true;
+        }
+    }
+    return true;
+}
+
 static void search(tdb_address_scratch *scratch, size_t pos, uint32_t cur, size_t depth,
                    double score)
 {
@@ -427,6 +453,7 @@ static void search(tdb_address_scratch *scratch, size_t pos, uint32_t cur, size_
         scratch->deepest = cur;
     }
     if (depth == TDB_ARRAY_LEN(scratch->trial)) return;
+    if (!visit_state(scratch, pos, cur, score)) return;
 
     size_t start = skip_separators(scratch, pos);
     if (start >= scratch->count) return;
@@ -458,6 +485,7 @@ void tdb_addr_resolve(tdb_address_scratch *scratch)
     scratch->best_score = 0;
     scratch->search_steps = 0;
     for (size_t i = 0; i < scratch->count; i++) scratch->key_hits[i].computed = false;
+    scratch->generation++; /* empties the visit table */
     if (scratch->g == NULL || !scratch->g->indexed || scratch->count == 0) return;
     /* A leading country name (中国浙江省) is skipped. */
     size_t start = tdb_addr_word_at(scratch, 0, U"中国") ? 2 : 0;

@@ -45,6 +45,16 @@ typedef struct addr_key_hits {
     const tdb_gaz_slot *slots[ADDR_KEY_HITS_MAX];
 } addr_key_hits;
 
+/* A search state (position, division read last) and the best score it was reached
+ * with; entries of an older generation are empty. */
+#define ADDR_VISITS_MAX 128
+typedef struct addr_visit {
+    uint32_t generation;
+    uint16_t pos;
+    uint32_t cur;
+    double score;
+} addr_visit;
+
 struct tdb_address_scratch {
     tdb_buf folded;
     int32_t chars[ADDR_CHARS_MAX];
@@ -63,6 +73,8 @@ struct tdb_address_scratch {
     uint32_t flags;
     long search_steps;
     addr_key_hits key_hits[ADDR_CHARS_MAX];
+    addr_visit visits[ADDR_VISITS_MAX];
+    uint32_t generation; /* of the current parse, for the visit table */
 
     /* Detail lexing. */
     uint8_t classes[ADDR_CHARS_MAX]; /* character classes of addr_lex.c */
