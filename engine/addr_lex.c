@@ -157,7 +157,7 @@ static uint8_t compute_classes(int32_t cp)
 
 static size_t class_slot(int32_t cp)
 {
-    return ((uint32_t)cp * 2654435761u >> 24) % ADDR_CLASS_TABLE_SIZE;
+    return ((uint32_t)cp * 2654435761u >> 20) % ADDR_CLASS_TABLE_SIZE;
 }
 
 static void class_table_add(tdb_address_scratch *scratch, int32_t cp)
@@ -580,6 +580,7 @@ static bool suffix_ends_at(const lexer *lex, size_t start, size_t end, const suf
                            size_t min_name)
 {
     if (start + min_name + rule->length > end) return false;
+    if ((int32_t)rule->text[rule->length - 1] != char_at(lex, end - 1)) return false;
     return word_at(lex, end - rule->length, rule->text) > 0;
 }
 

@@ -15,7 +15,7 @@
 
 #define ADDR_CHARS_MAX TDB_ADDRESS_INPUT_MAX
 #define ADDR_SPANS_MAX 32
-#define ADDR_CLASS_TABLE_SIZE 256
+#define ADDR_CLASS_TABLE_SIZE 1024 /* a power of two, at most 1/8 full */
 
 /* A piece of the folded input assigned to a component. VALUE is the normalized text
  * (numbers in Arabic digits, markers unified); it lives in the scratch value pool. */
