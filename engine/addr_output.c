@@ -156,8 +156,11 @@ static void fill_divisions(tdb_address_scratch *scratch, tdb_address *out)
  * joined (a road and a sub-road). */
 static void fill_spans(tdb_address_scratch *scratch, tdb_address *out)
 {
+    unsigned present = 0;
+    for (size_t i = 0; i < scratch->span_count; i++) present |= 1u << scratch->spans[i].component;
+
     for (int component = 0; component < TDB_ADDR_COMPONENT_COUNT; component++) {
-        if (out->parts[component].length != 0) continue;
+        if (!(present & (1u << component)) || out->parts[component].length != 0) continue;
         size_t offset = out->text_length;
         size_t first = SIZE_MAX;
         size_t last = 0;
@@ -179,17 +182,19 @@ static void fill_spans(tdb_address_scratch *scratch, tdb_address *out)
 }
 
 /* Build the canonical string and the key from the component values. */
-static tdb_status fill_canonical(tdb_address_scratch *scratch, tdb_address *out)
+static void fill_canonical(tdb_address_scratch *scratch, tdb_address *out)
 {
-    tdb_status status = TDB_OK;
     size_t offset = out->text_length;
+    /* The values all fit in out->text, so the key input fits with one separator each. */
+    char key_input[TDB_ADDRESS_TEXT_MAX + TDB_ADDR_COMPONENT_COUNT];
+    size_t key_length = 0;
 
-    tdb_buf_clear(&scratch->key_input);
     for (int component = 0; component < TDB_ADDR_COMPONENT_COUNT; component++) {
         size_t length = 0;
         const char *value = tdb_address_value(out, (tdb_addr_component)component, &length);
-        TDB_FORWARD(tdb_buf_append(&scratch->key_input, value ? value : "", length));
-        TDB_FORWARD(tdb_buf_append_char(&scratch->key_input, '\x1F'));
+        if (value) memcpy(key_input + key_length, value, length);
+        key_length += length;
+        key_input[key_length++] = '\x1F';
         /* 上海市上海市 and 东莞市东莞市 (a city and its same-named county) read once */
         size_t previous_length = 0;
         const char *previous =
@@ -202,13 +207,10 @@ static tdb_status fill_canonical(tdb_address_scratch *scratch, tdb_address *out)
     }
     out->canonical_offset = (uint16_t)offset;
     out->canonical_length = (uint16_t)(out->text_length - offset);
-    out->key = XXH3_64bits(scratch->key_input.data, scratch->key_input.len);
-
-cleanup:
-    return status;
+    out->key = XXH3_64bits(key_input, key_length);
 }
 
-tdb_status tdb_addr_build_output(tdb_address_scratch *scratch, tdb_address *out)
+void tdb_addr_build_output(tdb_address_scratch *scratch, tdb_address *out)
 {
     memset(out->parts, 0, sizeof out->parts);
     out->code = 0;
@@ -220,9 +222,8 @@ tdb_status tdb_addr_build_output(tdb_address_scratch *scratch, tdb_address *out)
 
     fill_divisions(scratch, out);
     fill_spans(scratch, out);
-    tdb_status status = fill_canonical(scratch, out);
+    fill_canonical(scratch, out);
     out->flags = scratch->flags;
-    return status;
 }
 
 /* ---- Comparison ----------------------------------------------------------------- */

@@ -508,7 +508,6 @@ void tdb_address_scratch_free(tdb_address_scratch *scratch)
 {
     if (scratch == NULL) return;
     tdb_buf_free(&scratch->folded);
-    tdb_buf_free(&scratch->key_input);
     tdb_free(scratch);
 }
 
@@ -577,7 +576,7 @@ tdb_status tdb_address_parse(const tdb_gazetteer *g, tdb_address_scratch *scratc
     TDB_FORWARD(load_text(scratch, text, length));
     tdb_addr_resolve(scratch);
     tdb_addr_lex(scratch);
-    TDB_FORWARD(tdb_addr_build_output(scratch, out));
+    tdb_addr_build_output(scratch, out);
 
 cleanup:
     return status;

@@ -87,7 +87,6 @@ struct tdb_address_scratch {
     char values[TDB_ADDRESS_TEXT_MAX];
     size_t values_length;
 
-    tdb_buf key_input;
 };
 
 /* Return true when code point CP is one of the characters of SET (a U"" literal). */
@@ -132,6 +131,6 @@ size_t tdb_addr_copy_chars(const tdb_address_scratch *scratch, size_t start, siz
                            char *buf, size_t capacity);
 
 /* Fill OUT from the resolved segments and the lexed spans. */
-tdb_status tdb_addr_build_output(tdb_address_scratch *scratch, tdb_address *out);
+void tdb_addr_build_output(tdb_address_scratch *scratch, tdb_address *out);
 
 #endif
