@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <utf8proc.h>
 
@@ -16,8 +17,8 @@
 #include "text_utf8.h"
 #include "util.h"
 
-/* Code points normalized together at most; a run this long is flushed in pieces.
- * NOTE: a combining sequence split at that boundary is not composed. */
+/* Code points normalized together at most; a longer run is flushed in pieces, each
+ * ending before a starter, so no combining sequence is split. */
 #define FOLD_RUN_MAX 64
 /* Decomposed code points per run: the longest NFKC expansion is 18 code points
  * (U+FDFA in Unicode 13), so a full run always fits. */
@@ -27,6 +28,7 @@ typedef struct fold_state {
     tdb_buf *out;
     tdb_fold_spaces spaces;
     bool pending_space;  /* a whitespace run was seen after some output */
+    bool space_dropped;  /* the last character was whitespace that was dropped */
     size_t start_length; /* OUT's length before this fold */
 } fold_state;
 
@@ -92,9 +94,17 @@ static tdb_status fold_emit(fold_state *state, int32_t cp)
     if (is_fold_space(cp)) {
         if (state->spaces == TDB_FOLD_SPACES_COLLAPSE && state->out->len > state->start_length)
             state->pending_space = true;
+        else
+            state->space_dropped = true;
         return TDB_OK;
     }
     if (is_ignorable(cp)) return TDB_OK;
+    /* NFKC turns a spacing accent into a space and a combining mark (U+02D9 → U+0020
+     * U+0307). With the space dropped, the mark would combine with the character
+     * before it on a second fold, so it goes too: folding stays idempotent. */
+    if (state->space_dropped && cp >= 0x300 && utf8proc_get_property(cp)->combining_class != 0)
+        return TDB_OK;
+    state->space_dropped = false;
 
     if (state->pending_space) {
         state->pending_space = false;
@@ -148,16 +158,44 @@ static bool is_stable(int32_t cp)
     return cp < 0x80 || (cp >= 0x4E00 && cp <= 0x9FFF);
 }
 
+/* Decode the next code point that is not ignorable, or return -1 at the end. Control
+ * and zero-width characters go before normalization, so that they cannot separate
+ * combining marks that NFKC would otherwise reorder. */
 static int32_t decode_next(const char *text, size_t length, size_t *pos)
 {
-    return tdb_utf8_next_fast(text, length, pos);
+    while (*pos < length) {
+        int32_t cp = tdb_utf8_next_fast(text, length, pos);
+        if (!is_ignorable(cp)) return cp;
+    }
+    return -1;
+}
+
+static bool is_starter(int32_t cp)
+{
+    return cp < 0x300 || utf8proc_get_property(cp)->combining_class == 0;
+}
+
+/* Flush a full run up to its last starter and keep the rest, so that a combining
+ * sequence is normalized as a whole. Returns the count kept. */
+static tdb_status flush_full_run(fold_state *state, int32_t *run, size_t *count)
+{
+    size_t starter_end = *count; /* one past the last starter */
+    while (starter_end > 0 && !is_starter(run[starter_end - 1])) starter_end--;
+    /* Flush before the last starter. With the 30-mark limit a full run always has one
+     * after its first code point; without it, everything is flushed. */
+    size_t split = starter_end > 1 ? starter_end - 1 : *count;
+    tdb_status status = fold_flush_run(state, run, split);
+    if (status != TDB_OK) return status;
+    memmove(run, run + split, (*count - split) * sizeof run[0]);
+    *count -= split;
+    return TDB_OK;
 }
 
 tdb_status tdb_text_fold_with(const char *text, size_t length, tdb_fold_spaces spaces,
                               tdb_buf *out)
 {
     tdb_status status = TDB_OK;
-    fold_state state = {out, spaces, false, out->len};
+    fold_state state = {out, spaces, false, false, out->len};
     int32_t run[FOLD_RUN_MAX];
     size_t run_count = 0;
     size_t pos = 0;
@@ -168,21 +206,25 @@ tdb_status tdb_text_fold_with(const char *text, size_t length, tdb_fold_spaces s
     TDB_FORWARD(tdb_grow(&data, &out->cap, out->len + length + 16, 1));
     out->data = data;
     out->data[out->len] = '\0';
-    int32_t cp = pos < length ? decode_next(text, length, &pos) : -1;
+    size_t non_starters = 0;
+    int32_t cp = decode_next(text, length, &pos);
     while (cp >= 0) {
-        int32_t next = pos < length ? decode_next(text, length, &pos) : -1;
+        int32_t next = decode_next(text, length, &pos);
 
         /* A stable code point followed by another one (or the end) skips utf8proc. */
         if (is_stable(cp) && (next < 0 || is_stable(next))) {
             TDB_FORWARD(fold_flush_run(&state, run, run_count));
             run_count = 0;
+            non_starters = 0;
             TDB_FORWARD(fold_emit(&state, cp));
         } else {
-            if (run_count == FOLD_RUN_MAX) {
-                TDB_FORWARD(fold_flush_run(&state, run, run_count));
-                run_count = 0;
+            /* As in the stream-safe format of UAX #15, at most 30 combining marks in a
+             * row are kept, so a run always has a starter to split at. */
+            non_starters = is_starter(cp) ? 0 : non_starters + 1;
+            if (non_starters <= 30) {
+                if (run_count == FOLD_RUN_MAX) TDB_FORWARD(flush_full_run(&state, run, &run_count));
+                run[run_count++] = cp;
             }
-            run[run_count++] = cp;
         }
         cp = next;
     }
