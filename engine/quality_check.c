@@ -171,10 +171,12 @@ static tdb_status report_id_reason(table_check *check, uint32_t row, size_t fiel
     snprintf(code, sizeof code, "id_%s", part->reason);
     if (tdb_quality_rule_find(code) < 0) return TDB_OK;
 
-    /* A later link (fuzzy linkage) may know which record a mistyped value meant. */
+    /* On an owner or holder field, a later link (fuzzy linkage) may know which
+     * record a mistyped value meant. Links start only from those fields. */
     const char *suggestion = NULL;
     size_t suggestion_length = 0;
-    const tdb_link *link = find_link(check, row, part->seq);
+    bool reference = find_reference(check->table->kind, field) != NULL;
+    const tdb_link *link = reference ? find_link(check, row, part->seq) : NULL;
     if (link != NULL) {
         const tdb_build_state *state = check->state;
         size_t key_field = link->to_kind == TDB_ENTITY_PERSON ? PERSON_ID_NUMBER : ENTITY_USCC;
@@ -338,6 +340,9 @@ static tdb_status check_identifier(table_check *check, uint32_t row, size_t fiel
     tdb_status status = TDB_OK;
     const tdb_build_state *state = check->state;
     tdb_record_ref record = {check->table_index, row};
+    size_t cell_length;
+    tdb_table_cell(check->table, row, field, &cell_length);
+    if (cell_length == 0) return TDB_OK; /* an empty cell is value_missing, reported per record */
     if (tdb_field_type_of(check->table->kind, field) == TDB_FIELD_PARTY_IDS)
         return check_id_multi(check, row, field, linked);
 

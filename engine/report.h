@@ -2,9 +2,9 @@
  * (quality_metric, quality_issue, source_file, build_run), loaded once and printed
  * as a text summary or as one self-contained HTML page.
  *
- * The report is a document in one language, chosen by --lang or the locale, so its
- * labels come from a two-language table here rather than from the message catalogue,
- * the same way each work order stores its message in both languages. */
+ * The report is a document in one language, chosen by --lang or the locale. Its
+ * labels therefore come from a two-language table here, not from the message
+ * catalogue, just as each work order stores its message in both languages. */
 #ifndef THEMEDB_REPORT_H
 #define THEMEDB_REPORT_H
 
@@ -62,8 +62,8 @@ typedef struct tdb_report {
 /* The threshold that the report marks rates against: the programme's 90 %. */
 #define TDB_REPORT_TARGET 0.9
 
-/* Load the report from the theme database DB. On failure MESSAGE says why (such as
- * a file that is not a theme database). REPORT must be zeroed; free it with
+/* Load the report from the theme database DB. On failure MESSAGE receives the
+ * SQLite error (such as a missing table in a file that is not a theme database). REPORT must be zeroed; free it with
  * tdb_report_free whatever the status. */
 tdb_status tdb_report_load(sqlite3 *db, tdb_report *report, tdb_buf *message);
 

@@ -29,9 +29,9 @@ static void put_escaped(FILE *out, const char *text)
     }
 }
 
-static const char *label(tdb_report_language language, tdb_report_label which)
+static const char *label(tdb_report_language language, tdb_report_label label_id)
 {
-    return tdb_report_text_of(language, which);
+    return tdb_report_text_of(language, label_id);
 }
 
 static void print_head(const tdb_report *report, tdb_report_language language, FILE *out)

@@ -3,8 +3,8 @@
 # problem that the engine can detect has its work order with the right rule code
 # (the mapping is in docs/quality-rules.md), metrics are numerator / denominator,
 # identifiers are masked, output does not depend on the thread count, theme rows
-# have lineage, the Chinese views work, and `themedb export` / `themedb report` do
-# what their help says.
+# have lineage, the Chinese views work, and `themedb export` / `themedb report`
+# behave as their help describes.
 set -eu
 
 : "${THEMEDB:?set THEMEDB to the themedb binary}"
@@ -59,9 +59,9 @@ INSERT INTO problem_rule VALUES
 EOF
 sqlite3 "$db" ".import --csv --skip 1 fixtures/longchuan/truth/problems.csv problem"
 
-# A problem is detectable when the rule has what it needs: a name conflict needs
-# the record to be linked (a base record to compare with), an unknown owner needs
-# a valid ID, and base-table names have no second source on the same line.
+# A problem is detectable when its rule has the data it needs. A name conflict
+# needs a linked record, to compare with the base record's name. An unknown owner
+# needs a valid ID. A base-table name has no second spelling on its own line.
 sqlite3 "$db" <<'EOF'
 CREATE TABLE detectable AS
 SELECT p.* FROM problem p
@@ -99,6 +99,8 @@ check "masked form" "441622********" \
     "SELECT substr(value, 1, 14) FROM quality_issue WHERE rule = 'party_not_found' AND value LIKE '441622%' LIMIT 1"
 check "suggestion is the standard form" "粤P" \
     "SELECT substr(suggestion, 1, 2) FROM quality_issue WHERE source = 'vehicles' AND field = 'plate' AND rule = 'id_nonstandard' LIMIT 1"
+check "one work order per problem" 0 \
+    "SELECT count(*) FROM (SELECT 1 FROM quality_issue GROUP BY source, line, field, rule, value HAVING count(*) > 1)"
 check "department filled" 0 "SELECT count(*) FROM quality_issue WHERE department = ''"
 check "lines point at records" 0 \
     "SELECT count(*) FROM quality_issue WHERE line IS NULL OR line < 2"
