@@ -1,6 +1,7 @@
-/* The quality stage driver: index the links by the source row that carries them,
- * check each ingest table in parallel into its own issue list, then concatenate the
- * lists in table order so that issue numbering does not depend on the thread count. */
+/* The quality stage driver. It indexes the links by the source row that carries
+ * them and checks each ingest table in parallel into its own issue list. The lists
+ * are then concatenated in table order, so issue numbering does not depend on the
+ * thread count. */
 #include "quality.h"
 
 #include <string.h>

@@ -57,10 +57,10 @@ int tdb_quality_rule_find(const char *code);
 const char *tdb_severity_name(tdb_severity severity);
 const char *tdb_dimension_name(tdb_dimension dimension);
 
-/* Append TEXT[0..LENGTH) to OUT with its middle characters replaced by '*', counting
- * UTF-8 code points: a value of 14 or more characters keeps its first 6 (the region
- * code) and last 4, as in 441622********1234; a shorter value keeps a quarter at each
- * end. Returns TDB_OK or TDB_ERR_NOMEM. */
+/* Append TEXT[0..LENGTH) to OUT with its middle characters replaced by '*'.
+ * Characters are UTF-8 code points. A value of 14 or more characters keeps its first
+ * 6 (the region code) and last 4, as in 441622********1234. A shorter value keeps a
+ * quarter at each end. Returns TDB_OK or TDB_ERR_NOMEM. */
 tdb_status tdb_quality_mask(const char *text, size_t length, tdb_buf *out);
 
 /* Return NUMERATOR / DENOMINATOR and set *DEFINED, or return 0 and clear *DEFINED
@@ -107,7 +107,7 @@ typedef struct tdb_quality_result {
 
 /* Add an issue about FIELD (-1 for the whole record) of RECORD under the rule CODE.
  * SEVERITY < 0 takes the rule's default. VALUE and SUGGESTION (NULL when none) are
- * masked when FIELD holds a citizen ID number or credit code. This is the entry point
+ * masked when FIELD contains a citizen ID number or credit code. This is the entry point
  * for later stages that find a likely correct value, such as fuzzy linkage proposing
  * the ID number a mistyped one was meant to be. Returns TDB_OK, TDB_ERR_INVALID for an
  * unknown CODE, or TDB_ERR_NOMEM. */

@@ -159,7 +159,7 @@ double tdb_quality_rate(uint64_t numerator, uint64_t denominator, bool *defined)
     return denominator > 0 ? (double)numerator / (double)denominator : 0.0;
 }
 
-/* Return true when FIELD of KIND holds a citizen ID number or a credit code. */
+/* Return true when FIELD of KIND contains a citizen ID number or a credit code. */
 static bool field_is_masked(tdb_kind kind, int field)
 {
     if (field < 0) return false;

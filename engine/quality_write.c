@@ -1,7 +1,8 @@
 /* Writing the quality stage's result: quality_issue rows in issue order, and
- * quality_metric rows per source, field and dimension. Field metrics of one source
- * add up to its '*' row for consistency, normativity, completeness and accuracy;
- * freshness and link rate are counted per record and exist only as '*' rows. */
+ * quality_metric rows per source, field and dimension. For consistency,
+ * normativity, completeness and accuracy, the field rows of a source add up to its
+ * '*' row. Freshness and link rate are counted per record, so they exist only as
+ * '*' rows. */
 #include "quality.h"
 
 #include <string.h>
@@ -121,8 +122,9 @@ static tdb_status write_metrics(const tdb_build_state *state, const tdb_quality_
         tdb_quality_counts sum;
         sum_source(state, result, s, &sum);
         for (size_t f = 0; f <= TDB_MAX_FIELDS; f++) {
-            const char *field = f == TDB_MAX_FIELDS ? "*" : f < info->field_count ? info->fields[f] : NULL;
-            for (int d = 0; d < TDB_DIMENSION_COUNT && field != NULL; d++) {
+            if (f < TDB_MAX_FIELDS && f >= info->field_count) continue;
+            const char *field = f == TDB_MAX_FIELDS ? "*" : info->fields[f];
+            for (int d = 0; d < TDB_DIMENSION_COUNT; d++) {
                 if (!sum.cells[f][d].measured) continue;
                 TDB_FORWARD(insert_metric(statement, writer, config->name, field, (tdb_dimension)d,
                                           &sum.cells[f][d]));
