@@ -45,6 +45,7 @@ typedef struct tdb_report_rule {
     char *message_zh;
     char *message_en;
     long long count;
+    long long *per_source;       /* count per entry of tdb_report.sources */
 } tdb_report_rule;
 
 typedef struct tdb_report {

@@ -209,6 +209,41 @@ cleanup:
     return status;
 }
 
+static tdb_report_rule *find_rule(tdb_report *report, const char *code, const char *severity)
+{
+    for (size_t i = 0; i < report->rule_count; i++) {
+        tdb_report_rule *rule = &report->rules[i];
+        if (strcmp(rule->code, code) == 0 && strcmp(rule->severity, severity) == 0) return rule;
+    }
+    return NULL;
+}
+
+/* Split each rule's count by source. */
+static tdb_status load_rule_sources(sqlite3 *db, tdb_report *report, tdb_buf *message)
+{
+    tdb_status status = TDB_OK;
+    sqlite3_stmt *statement = NULL;
+    size_t slots = report->source_count ? report->source_count : 1;
+    for (size_t i = 0; i < report->rule_count; i++) {
+        report->rules[i].per_source = tdb_calloc(slots, sizeof(long long));
+        TDB_FAIL_IF(report->rules[i].per_source == NULL, TDB_ERR_NOMEM);
+    }
+    TDB_FORWARD(prepare(db, "SELECT rule, severity, source, count(*) FROM quality_issue GROUP BY 1, 2, 3",
+                        &statement, message));
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(statement, 0);
+        const char *severity = (const char *)sqlite3_column_text(statement, 1);
+        const char *name = (const char *)sqlite3_column_text(statement, 2);
+        tdb_report_rule *rule = code && severity ? find_rule(report, code, severity) : NULL;
+        tdb_report_source *source = name ? find_source(report, name) : NULL;
+        if (rule != NULL && source != NULL)
+            rule->per_source[source - report->sources] = sqlite3_column_int64(statement, 3);
+    }
+cleanup:
+    sqlite3_finalize(statement);
+    return status;
+}
+
 tdb_status tdb_report_load(sqlite3 *db, tdb_report *report, tdb_buf *message)
 {
     tdb_status status = TDB_OK;
@@ -216,6 +251,7 @@ tdb_status tdb_report_load(sqlite3 *db, tdb_report *report, tdb_buf *message)
     TDB_FORWARD(load_sources(db, report, message));
     TDB_FORWARD(load_metrics(db, report, message));
     TDB_FORWARD(load_rules(db, report, message));
+    TDB_FORWARD(load_rule_sources(db, report, message));
 cleanup:
     return status;
 }
@@ -237,6 +273,7 @@ void tdb_report_free(tdb_report *report)
         tdb_free(report->rules[i].severity);
         tdb_free(report->rules[i].message_zh);
         tdb_free(report->rules[i].message_en);
+        tdb_free(report->rules[i].per_source);
     }
     tdb_free(report->rules);
     memset(report, 0, sizeof *report);

@@ -64,7 +64,9 @@ static void print_head(const tdb_report *report, tdb_report_language language, F
           "table{border-collapse:collapse;background:#fff;border-radius:8px;overflow:hidden;"
           "box-shadow:0 1px 3px rgba(0,0,0,.08)}\n"
           "th,td{padding:7px 14px;text-align:left;border-bottom:1px solid #e4e7eb;font-size:14px}\n"
-          "th{background:#e9eef3}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+          "th{background:#e9eef3;white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+          "th.n{text-align:right}td.zero{color:#b0b8c1}\n"
+          ".message{color:#52606d;font-size:12px;max-width:460px}\n"
           ".legend span{display:inline-block;margin-right:16px;font-size:13px}\n"
           ".legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}\n"
           "footer{padding:8px 40px 32px;color:#52606d;font-size:13px}\n"
@@ -240,22 +242,36 @@ static void print_rules(const tdb_report *report, tdb_report_language language, 
     fputs("</svg></div>\n", out);
 }
 
+/* Rules by source: which department gets how many work orders of each rule. */
 static void print_rule_table(const tdb_report *report, tdb_report_language language, FILE *out)
 {
     if (report->rule_count == 0) return;
-    fprintf(out, "<h2>%s</h2>\n<table>\n<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
-            label(language, TDB_LABEL_RULES), label(language, TDB_LABEL_RULE),
-            label(language, TDB_LABEL_SEVERITY), label(language, TDB_LABEL_COUNT_COLUMN),
-            label(language, TDB_LABEL_DESCRIPTION));
+    fprintf(out, "<h2>%s</h2>\n<table class=\"rules\">\n<tr><th>%s</th><th>%s</th><th>%s</th>",
+            label(language, TDB_LABEL_RULES), label(language, TDB_LABEL_RULE), label(language, TDB_LABEL_SEVERITY),
+            label(language, TDB_LABEL_COUNT_COLUMN));
+    for (size_t s = 0; s < report->source_count; s++) {
+        fputs("<th class=\"n\">", out);
+        put_escaped(out, report->sources[s].name);
+        fputs("</th>", out);
+    }
+    fputs("</tr>\n", out);
     for (size_t i = 0; i < report->rule_count; i++) {
         const tdb_report_rule *rule = &report->rules[i];
         fputs("<tr><td><code>", out);
         put_escaped(out, rule->code);
-        fputs("</code></td><td>", out);
-        put_escaped(out, tdb_report_severity(language, rule->severity));
-        fprintf(out, "</td><td class=\"n\">%lld</td><td>", rule->count);
+        fputs("</code><div class=\"message\">", out);
         put_escaped(out, language == TDB_REPORT_ZH ? rule->message_zh : rule->message_en);
-        fputs("</td></tr>\n", out);
+        fputs("</div></td><td>", out);
+        put_escaped(out, tdb_report_severity(language, rule->severity));
+        fprintf(out, "</td><td class=\"n\"><b>%lld</b></td>", rule->count);
+        for (size_t s = 0; s < report->source_count; s++) {
+            long long count = rule->per_source ? rule->per_source[s] : 0;
+            if (count > 0)
+                fprintf(out, "<td class=\"n\">%lld</td>", count);
+            else
+                fputs("<td class=\"n zero\">·</td>", out);
+        }
+        fputs("</tr>\n", out);
     }
     fputs("</table>\n", out);
 }
