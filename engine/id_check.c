@@ -83,19 +83,6 @@ static bool contains_real_estate_word(const id_text *text)
     return false;
 }
 
-/* Return true when TEXT, less parentheses, full stops and the country code, is 11
- * digits starting with 1. */
-static bool looks_like_phone(const id_text *text)
-{
-    char digits[TDB_ID_TEXT_SIZE];
-    size_t length = tdb_id_candidate_phone(text, digits);
-    if (length != 11 || digits[0] != '1') return false;
-    for (size_t i = 0; i < 11; i++) {
-        if (digits[i] < '0' || digits[i] > '9') return false;
-    }
-    return true;
-}
-
 /* Return true when TEXT is 17 digits and a final digit or X, with a province code
  * and a century (18, 19 or 20) where an ID number has them: an ID number whose
  * birth date was mistyped. */
@@ -130,7 +117,7 @@ static tdb_id_kind detect_kind(const id_text *text)
         if (tdb_id_is_province_abbreviation(text->chars[0])) return TDB_ID_PLATE;
         return TDB_ID_UNKNOWN;
     }
-    if (text->chars[0] == '+' || looks_like_phone(text)) return TDB_ID_PHONE;
+    if (text->chars[0] == '+' || tdb_id_looks_like_phone(text)) return TDB_ID_PHONE;
 
     bool has_letter = false;
     for (size_t i = 0; i < text->count; i++) {

@@ -96,6 +96,7 @@ void tdb_id_check_phone(const id_text *text, tdb_id_result *result);
 /* Structure tests used by kind detection; see tdb_id_check. */
 bool tdb_id_looks_like_citizen(const id_text *text);
 bool tdb_id_looks_like_legacy_citizen(const id_text *text); /* 15 digits */
+bool tdb_id_looks_like_phone(const id_text *text);
 bool tdb_id_looks_like_uscc(const id_text *text);
 
 #endif
