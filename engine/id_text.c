@@ -1,6 +1,6 @@
 /* Folding of identifier values before any check: one pass over the UTF-8 input maps
  * full-width forms to ASCII, upper-cases letters and drops white space and
- * separators, so that every kind checker sees the same compact code points. Also
+ * separators, so that every kind checker receives the same compact code points. Also
  * placeholder detection, UTF-8 output and small date and digit helpers. */
 #include "id_internal.h"
 
@@ -161,7 +161,13 @@ size_t tdb_id_encode(const uint32_t *chars, size_t count, char *out)
     size_t used = 0;
     for (size_t i = 0; i < count; i++) {
         uint32_t c = chars[i];
-        size_t width = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+        size_t width = 4;
+        if (c < 0x80)
+            width = 1;
+        else if (c < 0x800)
+            width = 2;
+        else if (c < 0x10000)
+            width = 3;
         if (used + width >= TDB_ID_TEXT_SIZE) break;
 
         unsigned char *bytes = (unsigned char *)out + used;
