@@ -99,8 +99,9 @@ static bool looks_like_damaged_citizen(const id_text *text)
  * or X, and a plausible birth date. A credit code starts with a registration
  * authority and category and may contain letters. A value that fits both is an ID
  * number.
- * NOTE: an all-digit credit code of authority 1 or 5 whose characters 7-14 read as
- * a date is taken for an ID number. Callers that know the column force the kind. */
+ * NOTE: an all-digit credit code whose first two digits are also a province code
+ * (such as 12 or 51) and whose characters 7-14 read as a date is taken for an ID
+ * number. Callers that know the column force the kind. */
 static tdb_id_kind detect_eighteen(const id_text *text)
 {
     if (tdb_id_looks_like_citizen(text)) return TDB_ID_NUMBER;
