@@ -294,7 +294,6 @@ static tdb_status emit_blocks(int rule, const tdb_link_config *config,
             stats->skipped_pairs += block_pairs;
         } else {
             stats->blocks++;
-            stats->pairs += block_pairs;
             void *items = pairs->items;
             tdb_status status = tdb_grow(&items, &pairs->capacity, pairs->count + block_pairs,
                                          sizeof *pairs->items);
@@ -313,6 +312,22 @@ static tdb_status emit_blocks(int rule, const tdb_link_config *config,
     return TDB_OK;
 }
 
+/* Sort the pairs appended since START and drop the repeats within them: two records
+ * share several keys of one rule when their IDs are equal or nearly so. */
+static tdb_status unique_since(pair_list *pairs, size_t start)
+{
+    tdb_link_keyed *items = pairs->items + start;
+    size_t count = pairs->count - start;
+    tdb_status status = tdb_link_radix_sort(items, count);
+    if (status != TDB_OK) return status;
+    size_t unique = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (unique == 0 || items[unique - 1].key != items[i].key) items[unique++] = items[i];
+    }
+    pairs->count = start + unique;
+    return TDB_OK;
+}
+
 static tdb_status block_rule(int rule, const tdb_link_config *config, const tdb_link_side *base,
                              const tdb_link_side *queries, pair_list *pairs,
                              tdb_link_rule_stats *stats)
@@ -320,6 +335,7 @@ static tdb_status block_rule(int rule, const tdb_link_config *config, const tdb_
     tdb_status status = TDB_OK;
     tdb_link_keyed *query = NULL, *base_hits = NULL;
     size_t query_count = 0, base_count = 0;
+    size_t start = pairs->count;
     key_set set = {0};
 
     TDB_FORWARD(query_keys(rule, queries, &query, &query_count));
@@ -327,6 +343,8 @@ static tdb_status block_rule(int rule, const tdb_link_config *config, const tdb_
     TDB_FORWARD(key_set_build(&set, query, query_count));
     TDB_FORWARD(base_keys(rule, base, &set, &base_hits, &base_count));
     TDB_FORWARD(emit_blocks(rule, config, query, query_count, base_hits, base_count, pairs, stats));
+    TDB_FORWARD(unique_since(pairs, start));
+    stats->pairs = pairs->count - start;
 
 cleanup:
     tdb_free(query);

@@ -299,7 +299,7 @@ static void log_stats(const tdb_link_stats *stats)
 {
     for (int rule = 0; rule < TDB_LINK_RULES; rule++) {
         const tdb_link_rule_stats *rule_stats = &stats->rules[rule];
-        TDB_LOG(TDB_LOG_INFO, _("linkage rule %s: %zu blocks, %zu pairs"), rule_names[rule],
+        TDB_LOG(TDB_LOG_DEBUG, _("linkage rule %s: %zu blocks, %zu pairs"), rule_names[rule],
                 rule_stats->blocks, rule_stats->pairs);
         if (rule_stats->oversized_blocks > 0)
             TDB_LOG(TDB_LOG_WARN,
@@ -308,9 +308,12 @@ static void log_stats(const tdb_link_stats *stats)
                     rule_names[rule], rule_stats->oversized_blocks, rule_stats->largest_oversized,
                     rule_stats->skipped_pairs);
     }
-    TDB_LOG(TDB_LOG_INFO, _("linkage: %zu candidate pairs, %zu links, EM %d iterations%s"),
-            stats->candidate_pairs, stats->links, stats->em_iterations,
-            stats->em_converged ? "" : _(" (not converged)"));
+    TDB_LOG(TDB_LOG_INFO, _("linkage: %zu candidate pairs, %zu links"), stats->candidate_pairs,
+            stats->links);
+    if (stats->candidate_pairs > 0 && !stats->em_converged)
+        TDB_LOG(TDB_LOG_WARN, _("linkage: EM did not converge in %d iterations; the weights "
+                                "come from the last iteration"),
+                stats->em_iterations);
 }
 
 tdb_status tdb_link_run(const tdb_link_config *config,
