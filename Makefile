@@ -63,7 +63,7 @@ $(BINARY): $(BUILD)/engine/main.o $(LIBRARY)
 
 $(BUILD)/tests/%: tests/%.c tests/test_util.h $(LIBRARY)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIBRARY) $(LDFLAGS_ALL) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIBRARY) $(LDFLAGS_ALL) $(LIBS) -lcmocka -lz
 
 $(CATALOGUE): $(PO_FILES)
 	@mkdir -p $(dir $@)

@@ -51,7 +51,7 @@ static const char *locale_from_environment(void)
 
 static bool directory_has_catalogue(const char *directory)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/zh_CN/LC_MESSAGES/themedb.mo", directory);
     return access(path, R_OK) == 0;
 }
