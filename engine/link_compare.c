@@ -15,8 +15,10 @@ double tdb_link_jaro_winkler(const int32_t *a, size_t a_length, const int32_t *b
     if (a_length == 0 && b_length == 0) return 1.0;
     if (a_length == 0 || b_length == 0) return 0.0;
 
-    bool a_matched[TDB_LINK_MAX_FIELD_LENGTH] = {false};
-    bool b_matched[TDB_LINK_MAX_FIELD_LENGTH] = {false};
+    bool a_matched[TDB_LINK_MAX_FIELD_LENGTH];
+    bool b_matched[TDB_LINK_MAX_FIELD_LENGTH];
+    memset(a_matched, 0, a_length);
+    memset(b_matched, 0, b_length);
     size_t longer = a_length > b_length ? a_length : b_length;
     size_t window = longer / 2 > 0 ? longer / 2 - 1 : 0;
 

@@ -19,7 +19,8 @@
  * different; gender: same, different. */
 const int tdb_link_level_counts[TDB_LINK_FIELDS] = {4, 3, 3, 3, 3, 2};
 
-/* Name agreement that counts as close without being exact or a homophone. */
+/* Jaro-Winkler similarity from which names (beyond one edit) and address keys count
+ * as close. */
 #define NAME_CLOSE_JARO_WINKLER 0.9
 #define ADDRESS_PARTIAL_JARO_WINKLER 0.9
 
@@ -94,7 +95,8 @@ static int compare_names(const tdb_link_side *a_side, const tdb_link_entry *a,
     const int32_t *b_points = span_points(b_side, b, LINK_TEXT_NAME);
     size_t a_length = a->texts[LINK_TEXT_NAME].length;
     size_t b_length = b->texts[LINK_TEXT_NAME].length;
-    if (tdb_link_levenshtein(a_points, a_length, b_points, b_length, 1) <= 1) return 2;
+    /* One edit or one swap of adjacent characters (王小明 / 王明小) is close. */
+    if (tdb_link_edit_class(a_points, a_length, b_points, b_length) <= 1) return 2;
     if (tdb_link_jaro_winkler(a_points, a_length, b_points, b_length) >= NAME_CLOSE_JARO_WINKLER)
         return 2;
     return 3;

@@ -275,6 +275,9 @@ static tdb_status link_sides(const tdb_link_config *config, const tdb_link_side 
     started = tdb_now();
     result->model.base_count = base->count;
     TDB_FORWARD(tdb_link_estimate_u(config, base, queries, &result->model, &stats->sampled_pairs));
+    stats->seconds_sample = tdb_now() - started;
+
+    started = tdb_now();
     tdb_link_estimate_m(config, histogram, &result->model, stats);
     stats->seconds_model = tdb_now() - started;
 

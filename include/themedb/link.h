@@ -100,7 +100,11 @@ typedef struct tdb_link_stats {
     int em_iterations;
     int em_converged;                      /* 1 when EM met em_tolerance */
     int threads;                           /* threads actually used */
-    double seconds_prepare, seconds_block, seconds_model, seconds_score, seconds_resolve;
+    /* Wall-clock seconds per stage: seconds_score covers comparing and weighing the
+     * candidate pairs, seconds_sample comparing the random pairs for u, seconds_model
+     * the EM. */
+    double seconds_prepare, seconds_block, seconds_score, seconds_sample, seconds_model,
+        seconds_resolve;
 } tdb_link_stats;
 
 typedef struct tdb_link_model {
