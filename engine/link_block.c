@@ -62,14 +62,14 @@ static size_t id_deletion_keys(const int32_t *id, size_t length, uint64_t keys[M
 static uint64_t name_date_key(const tdb_link_side *side, const tdb_link_entry *entry)
 {
     int32_t key[TDB_LINK_MAX_FIELD_LENGTH + 2];
-    const tdb_link_span *name = &entry->texts[LINK_TEXT_NAME];
-    const int32_t *points = side->code_points + name->offset;
+    size_t name_length = entry->text_lengths[LINK_TEXT_NAME];
+    const int32_t *points = tdb_link_text(side->code_points, entry, LINK_TEXT_NAME);
     const uint16_t *pinyin = side->pinyin + entry->pinyin_offset;
     size_t used = 0;
 
     for (size_t i = 0; i < entry->surname_length; i++) key[used++] = points[i];
     key[used++] = -1;
-    for (size_t i = entry->surname_length; i < name->length; i++) {
+    for (size_t i = entry->surname_length; i < name_length; i++) {
         /* A character without a reading stands for itself, apart from syllables. */
         key[used++] = pinyin[i] != 0xFFFF ? (int32_t)pinyin[i] : points[i] | 0x40000000;
     }
@@ -80,36 +80,37 @@ static uint64_t name_date_key(const tdb_link_side *side, const tdb_link_entry *e
 static uint64_t address_name_key(const tdb_link_side *side, const tdb_link_entry *entry)
 {
     int32_t key[2 * TDB_LINK_MAX_FIELD_LENGTH + 1];
-    const tdb_link_span *address = &entry->texts[LINK_TEXT_ADDRESS];
-    const tdb_link_span *name = &entry->texts[LINK_TEXT_NAME];
-    memcpy(key, side->code_points + address->offset, address->length * sizeof *key);
-    key[address->length] = -1;
-    memcpy(key + address->length + 1, side->code_points + name->offset,
-           name->length * sizeof *key);
-    return tdb_link_hash(key, (address->length + 1 + name->length) * sizeof *key, 0x616e);
+    size_t address_length = entry->text_lengths[LINK_TEXT_ADDRESS];
+    size_t name_length = entry->text_lengths[LINK_TEXT_NAME];
+    memcpy(key, tdb_link_text(side->code_points, entry, LINK_TEXT_ADDRESS),
+           address_length * sizeof *key);
+    key[address_length] = -1;
+    memcpy(key + address_length + 1, tdb_link_text(side->code_points, entry, LINK_TEXT_NAME),
+           name_length * sizeof *key);
+    return tdb_link_hash(key, (address_length + 1 + name_length) * sizeof *key, 0x616e);
 }
 
 /* Write the keys of ENTRY under RULE to KEYS and return how many. */
 static size_t rule_keys(int rule, const tdb_link_side *side, const tdb_link_entry *entry,
                         uint64_t keys[MAX_KEYS])
 {
-    const tdb_link_span *texts = entry->texts;
+    const uint8_t *lengths = entry->text_lengths;
     switch (rule) {
     case TDB_LINK_RULE_ID_DELETION:
-        if (texts[LINK_TEXT_ID].length == 0 || (entry->generic & (1u << TDB_LINK_ID_NUMBER)))
+        if (lengths[LINK_TEXT_ID] == 0 || (entry->generic & (1u << TDB_LINK_ID_NUMBER)))
             return 0;
-        return id_deletion_keys(side->code_points + texts[LINK_TEXT_ID].offset,
-                                texts[LINK_TEXT_ID].length, keys);
+        return id_deletion_keys(tdb_link_text(side->code_points, entry, LINK_TEXT_ID),
+                                lengths[LINK_TEXT_ID], keys);
     case TDB_LINK_RULE_NAME_DATE:
-        if (texts[LINK_TEXT_NAME].length == 0 || entry->birth_date == 0) return 0;
+        if (lengths[LINK_TEXT_NAME] == 0 || entry->birth_date == 0) return 0;
         keys[0] = name_date_key(side, entry);
         return 1;
     case TDB_LINK_RULE_ADDRESS_NAME:
-        if (texts[LINK_TEXT_ADDRESS].length == 0 || texts[LINK_TEXT_NAME].length == 0) return 0;
+        if (lengths[LINK_TEXT_ADDRESS] == 0 || lengths[LINK_TEXT_NAME] == 0) return 0;
         keys[0] = address_name_key(side, entry);
         return 1;
     default:
-        if (texts[LINK_TEXT_PHONE].length == 0 || (entry->generic & (1u << TDB_LINK_PHONE)))
+        if (lengths[LINK_TEXT_PHONE] == 0 || (entry->generic & (1u << TDB_LINK_PHONE)))
             return 0;
         keys[0] = entry->hashes[LINK_TEXT_PHONE];
         return 1;

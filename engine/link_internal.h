@@ -13,17 +13,15 @@
 /* Fields stored as text in the code point arena (gender and birth date are numbers). */
 enum { LINK_TEXT_NAME, LINK_TEXT_ID, LINK_TEXT_PHONE, LINK_TEXT_ADDRESS, LINK_TEXTS };
 
-/* One span of the code point arena; length 0 means null. */
-typedef struct tdb_link_span {
-    uint32_t offset;
-    uint16_t length;
-} tdb_link_span;
-
-/* One prepared record. Hash 0 means null; a value found generic keeps its hash and
- * sets its bit (1 << tdb_link_field) in generic. */
+/* One prepared record, 64 bytes so that a comparison reads one cache line of it. Hash
+ * 0 means null; a value found generic keeps its hash and sets its bit
+ * (1 << tdb_link_field) in generic. The record's texts follow each other in the code
+ * point arena from text_offset, in LINK_TEXT order. */
 typedef struct tdb_link_entry {
     uint64_t hashes[LINK_TEXTS];
-    tdb_link_span texts[LINK_TEXTS];
+    uint64_t pinyin_hash;    /* hash of the name's syllables, 0 when there is no name */
+    uint32_t text_offset;
+    uint8_t text_lengths[LINK_TEXTS]; /* code points; 0 means null */
     uint32_t pinyin_offset;  /* name syllables in the pinyin arena, name length long */
     uint32_t birth_date;     /* YYYYMMDD, 0 when unknown */
     uint32_t name_count;     /* base records with the same name, for the frequency adjustment */
@@ -32,9 +30,19 @@ typedef struct tdb_link_entry {
     uint8_t generic;         /* bit per tdb_link_field */
 } tdb_link_entry;
 
+/* Return the code points of TEXT of ENTRY in SIDE's arena. */
+static inline const int32_t *tdb_link_text(const int32_t *code_points,
+                                           const tdb_link_entry *entry, int text)
+{
+    uint32_t offset = entry->text_offset;
+    for (int before = 0; before < text; before++) offset += entry->text_lengths[before];
+    return code_points + offset;
+}
+
 /* One side (base or queries), prepared. */
 typedef struct tdb_link_side {
-    tdb_link_entry *entries;
+    tdb_link_entry *entries; /* aligned to 64 bytes inside entries_allocation */
+    void *entries_allocation;
     size_t count;
     int32_t *code_points;
     size_t code_point_count;
@@ -103,6 +111,14 @@ tdb_status tdb_link_block(const tdb_link_config *config, const tdb_link_side *ba
 bool tdb_link_compare_entries(const tdb_link_side *query_side, const tdb_link_entry *query,
                               const tdb_link_side *base_side, const tdb_link_entry *base,
                               int8_t levels[TDB_LINK_FIELDS]);
+
+/* Bit 31 of a pair's pattern: the pair has evidence beyond generic values. */
+#define TDB_LINK_PATTERN_EVIDENCE (1u << 31)
+
+/* Compare PAIRS[0..COUNT) in parallel and store each pattern, with
+ * TDB_LINK_PATTERN_EVIDENCE set when the pair has evidence. */
+void tdb_link_compare_pairs(const tdb_link_side *base, const tdb_link_side *queries,
+                            tdb_link_pair *pairs, size_t count);
 
 /* Level counts of each field, and the encoding of a level vector as one integer. */
 extern const int tdb_link_level_counts[TDB_LINK_FIELDS];

@@ -56,45 +56,36 @@ size_t tdb_link_pattern_space(void)
 static const int32_t *span_points(const tdb_link_side *side, const tdb_link_entry *entry,
                                   int text)
 {
-    return side->code_points + entry->texts[text].offset;
+    return tdb_link_text(side->code_points, entry, text);
 }
 
 static bool same_text(const tdb_link_side *a_side, const tdb_link_entry *a,
                       const tdb_link_side *b_side, const tdb_link_entry *b, int text)
 {
-    size_t length = a->texts[text].length;
-    return a->hashes[text] == b->hashes[text] && length == b->texts[text].length &&
+    size_t length = a->text_lengths[text];
+    return a->hashes[text] == b->hashes[text] && length == b->text_lengths[text] &&
            memcmp(span_points(a_side, a, text), span_points(b_side, b, text),
                   length * sizeof(int32_t)) == 0;
 }
 
-static bool same_pinyin(const tdb_link_side *a_side, const tdb_link_entry *a,
-                        const tdb_link_side *b_side, const tdb_link_entry *b)
+/* The pinyin hash covers every syllable, and the code point itself where a character
+ * has no reading, so equal hashes mean the names sound the same. */
+static bool same_pinyin(const tdb_link_entry *a, const tdb_link_entry *b)
 {
-    size_t length = a->texts[LINK_TEXT_NAME].length;
-    if (length != b->texts[LINK_TEXT_NAME].length) return false;
-    const uint16_t *a_pinyin = a_side->pinyin + a->pinyin_offset;
-    const uint16_t *b_pinyin = b_side->pinyin + b->pinyin_offset;
-    const int32_t *a_points = span_points(a_side, a, LINK_TEXT_NAME);
-    const int32_t *b_points = span_points(b_side, b, LINK_TEXT_NAME);
-    for (size_t i = 0; i < length; i++) {
-        if (a_pinyin[i] != b_pinyin[i]) return false;
-        /* Without a reading, only the same code point agrees. */
-        if (a_pinyin[i] == 0xFFFF && a_points[i] != b_points[i]) return false;
-    }
-    return true;
+    return a->text_lengths[LINK_TEXT_NAME] == b->text_lengths[LINK_TEXT_NAME] &&
+           a->pinyin_hash == b->pinyin_hash;
 }
 
 static int compare_names(const tdb_link_side *a_side, const tdb_link_entry *a,
                          const tdb_link_side *b_side, const tdb_link_entry *b)
 {
     if (same_text(a_side, a, b_side, b, LINK_TEXT_NAME)) return 0;
-    if (same_pinyin(a_side, a, b_side, b)) return 1;
+    if (same_pinyin(a, b)) return 1;
 
     const int32_t *a_points = span_points(a_side, a, LINK_TEXT_NAME);
     const int32_t *b_points = span_points(b_side, b, LINK_TEXT_NAME);
-    size_t a_length = a->texts[LINK_TEXT_NAME].length;
-    size_t b_length = b->texts[LINK_TEXT_NAME].length;
+    size_t a_length = a->text_lengths[LINK_TEXT_NAME];
+    size_t b_length = b->text_lengths[LINK_TEXT_NAME];
     /* One edit or one swap of adjacent characters (王小明 / 王明小) is close. */
     if (tdb_link_edit_class(a_points, a_length, b_points, b_length) <= 1) return 2;
     if (tdb_link_jaro_winkler(a_points, a_length, b_points, b_length) >= NAME_CLOSE_JARO_WINKLER)
@@ -110,8 +101,8 @@ static int compare_addresses(const tdb_link_side *a_side, const tdb_link_entry *
     if (same_text(a_side, a, b_side, b, LINK_TEXT_ADDRESS)) return 0;
     const int32_t *a_points = span_points(a_side, a, LINK_TEXT_ADDRESS);
     const int32_t *b_points = span_points(b_side, b, LINK_TEXT_ADDRESS);
-    size_t a_length = a->texts[LINK_TEXT_ADDRESS].length;
-    size_t b_length = b->texts[LINK_TEXT_ADDRESS].length;
+    size_t a_length = a->text_lengths[LINK_TEXT_ADDRESS];
+    size_t b_length = b->text_lengths[LINK_TEXT_ADDRESS];
     size_t shorter = a_length < b_length ? a_length : b_length;
     if (memcmp(a_points, b_points, shorter * sizeof(int32_t)) == 0) return 1;
     if (tdb_link_jaro_winkler(a_points, a_length, b_points, b_length) >=
@@ -128,8 +119,8 @@ static int compare_code(const tdb_link_side *a_side, const tdb_link_entry *a,
     if (a->hashes[text] == 0 || b->hashes[text] == 0) return TDB_LINK_LEVEL_NULL;
     if (((a->generic | b->generic) >> field) & 1) return TDB_LINK_LEVEL_NULL;
     if (same_text(a_side, a, b_side, b, text)) return 0;
-    return tdb_link_edit_class(span_points(a_side, a, text), a->texts[text].length,
-                               span_points(b_side, b, text), b->texts[text].length);
+    return tdb_link_edit_class(span_points(a_side, a, text), a->text_lengths[text],
+                               span_points(b_side, b, text), b->text_lengths[text]);
 }
 
 bool tdb_link_compare_entries(const tdb_link_side *query_side, const tdb_link_entry *query,
@@ -162,6 +153,32 @@ bool tdb_link_compare_entries(const tdb_link_side *query_side, const tdb_link_en
         return true;
     }
     return false;
+}
+
+/* Prefetch distances, in pairs: a base entry is fetched this far ahead, and its texts
+ * half as far ahead, once the entry has arrived. */
+#define PREFETCH_ENTRY 16
+#define PREFETCH_TEXT 8
+
+void tdb_link_compare_pairs(const tdb_link_side *base, const tdb_link_side *queries,
+                            tdb_link_pair *pairs, size_t count)
+{
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < count; i++) {
+        /* Base records are scattered over the arena, so fetch ahead of use. */
+        if (i + PREFETCH_ENTRY < count)
+            __builtin_prefetch(&base->entries[pairs[i + PREFETCH_ENTRY].base]);
+        if (i + PREFETCH_TEXT < count) {
+            const tdb_link_entry *ahead = &base->entries[pairs[i + PREFETCH_TEXT].base];
+            const int32_t *texts = base->code_points + ahead->text_offset;
+            __builtin_prefetch(texts);
+            __builtin_prefetch(texts + 16);
+        }
+        int8_t levels[TDB_LINK_FIELDS];
+        bool evidence = tdb_link_compare_entries(queries, &queries->entries[pairs[i].query], base,
+                                                 &base->entries[pairs[i].base], levels);
+        pairs[i].pattern = tdb_link_pattern_encode(levels) | (evidence ? TDB_LINK_PATTERN_EVIDENCE : 0);
+    }
 }
 
 /* Pair number I of the u sample: every pair in order when they are few, else a pair
@@ -202,6 +219,18 @@ tdb_status tdb_link_estimate_u(const tdb_link_config *config, const tdb_link_sid
     for (uint64_t i = 0; i < samples; i++) {
         size_t query = 0, record = 0;
         int8_t levels[TDB_LINK_FIELDS];
+        if (i + PREFETCH_ENTRY < samples) {
+            sample_pair(config->seed, i + PREFETCH_ENTRY, queries->count, base->count, exhaustive,
+                        &query, &record);
+            __builtin_prefetch(&base->entries[record]);
+            __builtin_prefetch(&queries->entries[query]);
+        }
+        if (i + PREFETCH_TEXT < samples) {
+            sample_pair(config->seed, i + PREFETCH_TEXT, queries->count, base->count, exhaustive,
+                        &query, &record);
+            __builtin_prefetch(base->code_points + base->entries[record].text_offset);
+            __builtin_prefetch(queries->code_points + queries->entries[query].text_offset);
+        }
         sample_pair(config->seed, i, queries->count, base->count, exhaustive, &query, &record);
         tdb_link_compare_entries(queries, &queries->entries[query], base, &base->entries[record],
                                  levels);

@@ -124,33 +124,44 @@ static uint8_t gender_of(const char *gender)
     return 0;
 }
 
-/* Fill ENTRY from RECORD once its spans are laid out in SIDE's arenas. */
+/* Hash of the name's syllables; a character without a reading enters as itself. */
+static uint64_t pinyin_hash(const int32_t *name, const uint16_t *syllables, size_t length)
+{
+    int32_t key[TDB_LINK_MAX_FIELD_LENGTH];
+    for (size_t i = 0; i < length; i++)
+        key[i] = syllables[i] != TDB_PINYIN_NONE ? (int32_t)syllables[i] : name[i] | 0x40000000;
+    return tdb_link_hash(key, length * sizeof *key, 0x7079);
+}
+
+/* Fill ENTRY from RECORD once its texts are laid out in SIDE's arenas. */
 static void fill_entry(const tdb_link_record *record, tdb_link_side *side, tdb_link_entry *entry)
 {
     for (int text = 0; text < LINK_TEXTS; text++) {
-        tdb_link_span *span = &entry->texts[text];
-        if (span->length == 0) continue;
-        int32_t *out = side->code_points + span->offset;
+        size_t length = entry->text_lengths[text];
+        if (length == 0) continue;
+        int32_t *out = (int32_t *)tdb_link_text(side->code_points, entry, text);
         const char *value = record_text(record, text);
-        tdb_utf8_decode(value, strlen(value), out, span->length);
+        tdb_utf8_decode(value, strlen(value), out, length);
 
         bool placeholder = (text == LINK_TEXT_ID || text == LINK_TEXT_PHONE) &&
-                           is_repeated_character(out, span->length);
+                           is_repeated_character(out, length);
         if (placeholder) entry->generic |= (uint8_t)(1u << text_fields[text]);
-        entry->hashes[text] = tdb_link_hash(out, span->length * sizeof *out, (uint64_t)text);
+        entry->hashes[text] = tdb_link_hash(out, length * sizeof *out, (uint64_t)text);
     }
 
-    const tdb_link_span *name = &entry->texts[LINK_TEXT_NAME];
-    const int32_t *name_points = side->code_points + name->offset;
-    tdb_pinyin_of_name(name_points, name->length, side->pinyin + entry->pinyin_offset);
-    entry->surname_length = (uint8_t)tdb_pinyin_surname_length(name_points, name->length);
+    size_t name_length = entry->text_lengths[LINK_TEXT_NAME];
+    const int32_t *name = tdb_link_text(side->code_points, entry, LINK_TEXT_NAME);
+    uint16_t *syllables = side->pinyin + entry->pinyin_offset;
+    tdb_pinyin_of_name(name, name_length, syllables);
+    entry->surname_length = (uint8_t)tdb_pinyin_surname_length(name, name_length);
+    if (name_length > 0) entry->pinyin_hash = pinyin_hash(name, syllables, name_length);
 
-    const tdb_link_span *id = &entry->texts[LINK_TEXT_ID];
-    entry->birth_date = birth_date_of(record, side->code_points + id->offset, id->length);
+    entry->birth_date = birth_date_of(record, tdb_link_text(side->code_points, entry, LINK_TEXT_ID),
+                                      entry->text_lengths[LINK_TEXT_ID]);
     entry->gender = gender_of(record->gender);
 }
 
-/* First pass: code point lengths of every text, then offsets by prefix sums. */
+/* First pass: code point lengths of every text. */
 static size_t measure_side(const tdb_link_record *records, size_t count, tdb_link_side *side)
 {
     size_t truncated = 0;
@@ -160,13 +171,24 @@ static size_t measure_side(const tdb_link_record *records, size_t count, tdb_lin
         for (int text = 0; text < LINK_TEXTS; text++) {
             bool cut = false;
             bool placeholder = false;
-            entry->texts[text].length =
-                (uint16_t)text_length(record_text(&records[i], text), &cut, &placeholder);
+            entry->text_lengths[text] =
+                (uint8_t)text_length(record_text(&records[i], text), &cut, &placeholder);
             truncated += cut;
             if (placeholder) entry->generic |= (uint8_t)(1u << text_fields[text]);
         }
     }
     return truncated;
+}
+
+/* Allocate COUNT zeroed entries aligned to 64 bytes, one cache line each. */
+static tdb_status allocate_entries(tdb_link_side *side, size_t count)
+{
+    _Static_assert(sizeof(tdb_link_entry) == 64, "an entry fills one cache line");
+    side->entries_allocation = tdb_calloc(count + 1, sizeof(tdb_link_entry));
+    if (side->entries_allocation == NULL) return TDB_ERR_NOMEM;
+    uintptr_t address = (uintptr_t)side->entries_allocation;
+    side->entries = (tdb_link_entry *)((address + 63) & ~(uintptr_t)63);
+    return TDB_OK;
 }
 
 tdb_status tdb_link_prepare_side(const tdb_link_record *records, size_t count,
@@ -175,21 +197,19 @@ tdb_status tdb_link_prepare_side(const tdb_link_record *records, size_t count,
     tdb_status status = TDB_OK;
     memset(side, 0, sizeof *side);
     side->count = count;
-    side->entries = tdb_calloc(count, sizeof *side->entries);
-    TDB_FAIL_IF(side->entries == NULL, TDB_ERR_NOMEM);
+    TDB_FORWARD(allocate_entries(side, count));
     side->truncated_values = measure_side(records, count, side);
 
-    /* Lay the spans out record by record, so that one record's texts are adjacent. */
+    /* Lay the texts out record by record, so that one record's texts are adjacent. */
     size_t code_points = 0;
     size_t pinyin = 0;
     for (size_t i = 0; i < count; i++) {
         tdb_link_entry *entry = &side->entries[i];
-        for (int text = 0; text < LINK_TEXTS; text++) {
-            entry->texts[text].offset = (uint32_t)code_points;
-            code_points += entry->texts[text].length;
-        }
+        TDB_FAIL_IF(code_points > UINT32_MAX || pinyin > UINT32_MAX, TDB_ERR_LIMIT);
+        entry->text_offset = (uint32_t)code_points;
+        for (int text = 0; text < LINK_TEXTS; text++) code_points += entry->text_lengths[text];
         entry->pinyin_offset = (uint32_t)pinyin;
-        pinyin += entry->texts[LINK_TEXT_NAME].length;
+        pinyin += entry->text_lengths[LINK_TEXT_NAME];
     }
     TDB_FAIL_IF(code_points > UINT32_MAX || pinyin > UINT32_MAX, TDB_ERR_LIMIT);
     side->code_points = tdb_malloc(code_points * sizeof *side->code_points);
@@ -208,7 +228,7 @@ cleanup:
 void tdb_link_side_free(tdb_link_side *side)
 {
     if (side == NULL) return;
-    tdb_free(side->entries);
+    tdb_free(side->entries_allocation);
     tdb_free(side->code_points);
     tdb_free(side->pinyin);
     memset(side, 0, sizeof *side);

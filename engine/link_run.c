@@ -17,8 +17,7 @@
 #include "log.h"
 #include "util.h"
 
-/* Bit 31 of a pair's pattern: the pair has evidence beyond generic values. */
-#define PATTERN_EVIDENCE (1u << 31)
+#define PATTERN_EVIDENCE TDB_LINK_PATTERN_EVIDENCE
 
 static const char *const field_names[TDB_LINK_FIELDS] = {
     "name", "id_number", "birth_date", "phone", "address", "gender",
@@ -89,14 +88,7 @@ void tdb_link_result_free(tdb_link_result *result)
 static void compare_pairs(const tdb_link_side *base, const tdb_link_side *queries,
                           tdb_link_pair *pairs, size_t pair_count, uint64_t *histogram)
 {
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < pair_count; i++) {
-        int8_t levels[TDB_LINK_FIELDS];
-        bool evidence = tdb_link_compare_entries(queries, &queries->entries[pairs[i].query], base,
-                                                 &base->entries[pairs[i].base], levels);
-        uint32_t pattern = tdb_link_pattern_encode(levels);
-        pairs[i].pattern = pattern | (evidence ? PATTERN_EVIDENCE : 0);
-    }
+    tdb_link_compare_pairs(base, queries, pairs, pair_count);
     for (size_t i = 0; i < pair_count; i++) histogram[pairs[i].pattern & ~PATTERN_EVIDENCE]++;
 }
 
