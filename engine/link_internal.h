@@ -132,9 +132,11 @@ tdb_status tdb_link_estimate_u(const tdb_link_config *config, const tdb_link_sid
                                const tdb_link_side *queries, tdb_link_model *model,
                                size_t *sampled_pairs);
 
-/* Estimate lambda and m by EM over the pattern counts HISTOGRAM (indexed by
- * pattern), with u fixed, then fill the weights. */
+/* Estimate m by EM, one session per rule over RULE_HISTOGRAMS (pattern counts of the
+ * pairs each rule proposed) with u held fixed, then lambda over HISTOGRAM (all
+ * candidate pairs), and fill the weights. */
 void tdb_link_estimate_m(const tdb_link_config *config, const uint64_t *histogram,
+                         const uint64_t *const rule_histograms[TDB_LINK_RULES],
                          tdb_link_model *model, tdb_link_stats *stats);
 
 /* Return the weight of LEVELS under MODEL into FIELD_WEIGHTS and the total (prior

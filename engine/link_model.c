@@ -255,37 +255,55 @@ tdb_status tdb_link_estimate_u(const tdb_link_config *config, const tdb_link_sid
 }
 
 /* Starting m: most matches agree exactly, a few are close, a few differ. */
-static void initial_m(tdb_link_model *model)
+static void initial_m(double m[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS])
 {
     for (int field = 0; field < TDB_LINK_FIELDS; field++) {
         int levels = tdb_link_level_counts[field];
         if (levels == 2) {
-            model->m[field][0] = 0.95;
-            model->m[field][1] = 0.05;
+            m[field][0] = 0.95;
+            m[field][1] = 0.05;
             continue;
         }
-        model->m[field][0] = 0.85;
-        for (int level = 1; level < levels - 1; level++)
-            model->m[field][level] = 0.10 / (levels - 2);
-        model->m[field][levels - 1] = 0.05;
+        m[field][0] = 0.85;
+        for (int level = 1; level < levels - 1; level++) m[field][level] = 0.10 / (levels - 2);
+        m[field][levels - 1] = 0.05;
     }
-    model->lambda = 0.3;
 }
 
-/* Posterior probability that a pair with LEVELS is a match. */
-static double match_posterior(const tdb_link_model *model, const int8_t levels[TDB_LINK_FIELDS])
+/* Fields that agree by construction in the blocks of each rule, so that the rule's
+ * pairs say nothing about how often matches agree on them. */
+static const uint32_t rule_fixed_fields[TDB_LINK_RULES] = {
+    [TDB_LINK_RULE_ID_DELETION] = 1u << TDB_LINK_ID_NUMBER,
+    [TDB_LINK_RULE_NAME_DATE] = 1u << TDB_LINK_NAME | 1u << TDB_LINK_BIRTH_DATE,
+    [TDB_LINK_RULE_ADDRESS_NAME] = 1u << TDB_LINK_ADDRESS | 1u << TDB_LINK_NAME,
+    [TDB_LINK_RULE_PHONE] = 1u << TDB_LINK_PHONE,
+};
+
+/* State of one EM session: the parameters it estimates and the fields it uses. */
+typedef struct em_session {
+    double m[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS];
+    double lambda;
+    uint32_t fields;  /* bit per field taking part */
+    double matches;   /* expected matches in the last E step */
+} em_session;
+
+/* Posterior probability that a pair with LEVELS is a match, over SESSION's fields. */
+static double match_posterior(const em_session *session, const tdb_link_model *model,
+                              const int8_t levels[TDB_LINK_FIELDS])
 {
-    double match = model->lambda, non_match = 1.0 - model->lambda;
+    double match = session->lambda, non_match = 1.0 - session->lambda;
     for (int field = 0; field < TDB_LINK_FIELDS; field++) {
-        if (levels[field] == TDB_LINK_LEVEL_NULL) continue;
-        match *= model->m[field][levels[field]];
+        if (levels[field] == TDB_LINK_LEVEL_NULL || !((session->fields >> field) & 1)) continue;
+        match *= session->m[field][levels[field]];
         non_match *= model->u[field][levels[field]];
     }
     return match / (match + non_match);
 }
 
-/* One EM step; returns the largest change of lambda or any m. */
-static double em_step(const uint64_t *histogram, size_t patterns, tdb_link_model *model)
+/* One EM step over HISTOGRAM; returns the largest change of lambda or any m. With
+ * UPDATE_M false only lambda moves. */
+static double em_step(const uint64_t *histogram, size_t patterns, const tdb_link_model *model,
+                      em_session *session, bool update_m)
 {
     double level_sums[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS] = {{0}};
     double field_sums[TDB_LINK_FIELDS] = {0};
@@ -296,7 +314,7 @@ static double em_step(const uint64_t *histogram, size_t patterns, tdb_link_model
         int8_t levels[TDB_LINK_FIELDS];
         tdb_link_pattern_decode((uint32_t)pattern, levels);
         double count = (double)histogram[pattern];
-        double expected = count * match_posterior(model, levels);
+        double expected = count * match_posterior(session, model, levels);
         matches += expected;
         total += count;
         for (int field = 0; field < TDB_LINK_FIELDS; field++) {
@@ -306,39 +324,84 @@ static double em_step(const uint64_t *histogram, size_t patterns, tdb_link_model
         }
     }
 
-    double change = 0;
     double lambda = fmin(fmax(matches / total, MIN_PROBABILITY), 1.0 - MIN_PROBABILITY);
-    change = fabs(lambda - model->lambda);
-    model->lambda = lambda;
-    for (int field = 0; field < TDB_LINK_FIELDS; field++) {
-        if (field_sums[field] <= 0) continue;
+    double change = fabs(lambda - session->lambda);
+    session->lambda = lambda;
+    session->matches = matches;
+    for (int field = 0; update_m && field < TDB_LINK_FIELDS; field++) {
+        if (!((session->fields >> field) & 1) || field_sums[field] <= 0) continue;
         for (int level = 0; level < tdb_link_level_counts[field]; level++) {
             double m = fmax(level_sums[field][level] / field_sums[field], MIN_PROBABILITY);
-            change = fmax(change, fabs(m - model->m[field][level]));
-            model->m[field][level] = m;
+            change = fmax(change, fabs(m - session->m[field][level]));
+            session->m[field][level] = m;
         }
     }
     return change;
 }
 
-void tdb_link_estimate_m(const tdb_link_config *config, const uint64_t *histogram,
-                         tdb_link_model *model, tdb_link_stats *stats)
+/* Iterate SESSION to convergence; returns true when it met the tolerance. */
+static bool run_session(const tdb_link_config *config, const uint64_t *histogram,
+                        const tdb_link_model *model, em_session *session, bool update_m,
+                        tdb_link_stats *stats)
 {
     size_t patterns = tdb_link_pattern_space();
-    uint64_t total = 0;
-    for (size_t pattern = 0; pattern < patterns; pattern++) total += histogram[pattern];
-
-    initial_m(model);
-    stats->em_iterations = 0;
-    stats->em_converged = 0;
-    while (total > 0 && stats->em_iterations < config->em_max_iterations) {
-        double change = em_step(histogram, patterns, model);
+    for (int iteration = 0; iteration < config->em_max_iterations; iteration++) {
+        double change = em_step(histogram, patterns, model, session, update_m);
         stats->em_iterations++;
-        if (change < config->em_tolerance) {
-            stats->em_converged = 1;
-            break;
+        if (change < config->em_tolerance) return true;
+    }
+    return false;
+}
+
+static bool histogram_empty(const uint64_t *histogram)
+{
+    size_t patterns = tdb_link_pattern_space();
+    for (size_t pattern = 0; pattern < patterns; pattern++) {
+        if (histogram[pattern]) return false;
+    }
+    return true;
+}
+
+void tdb_link_estimate_m(const tdb_link_config *config, const uint64_t *histogram,
+                         const uint64_t *const rule_histograms[TDB_LINK_RULES],
+                         tdb_link_model *model, tdb_link_stats *stats)
+{
+    const uint32_t all_fields = (1u << TDB_LINK_FIELDS) - 1;
+    double pooled[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS] = {{0}};
+    double pooled_weight[TDB_LINK_FIELDS] = {0};
+    bool converged = true;
+    stats->em_iterations = 0;
+    initial_m(model->m);
+
+    /* One session per rule, each estimating only the fields its blocks leave free;
+     * a field's m is the average over the sessions that estimate it, weighted by
+     * their expected matches. */
+    for (int rule = 0; rule < TDB_LINK_RULES; rule++) {
+        if (histogram_empty(rule_histograms[rule])) continue;
+        em_session session = {.lambda = 0.3, .fields = all_fields & ~rule_fixed_fields[rule]};
+        initial_m(session.m);
+        converged &= run_session(config, rule_histograms[rule], model, &session, true, stats);
+        for (int field = 0; field < TDB_LINK_FIELDS; field++) {
+            if (!((session.fields >> field) & 1)) continue;
+            for (int level = 0; level < tdb_link_level_counts[field]; level++)
+                pooled[field][level] += session.matches * session.m[field][level];
+            pooled_weight[field] += session.matches;
         }
     }
+    for (int field = 0; field < TDB_LINK_FIELDS; field++) {
+        if (pooled_weight[field] <= 0) continue;
+        for (int level = 0; level < tdb_link_level_counts[field]; level++)
+            model->m[field][level] =
+                fmax(pooled[field][level] / pooled_weight[field], MIN_PROBABILITY);
+    }
+
+    /* Lambda over all candidate pairs, with m and u fixed. */
+    em_session all = {.lambda = 0.3, .fields = all_fields};
+    memcpy(all.m, model->m, sizeof all.m);
+    if (!histogram_empty(histogram))
+        converged &= run_session(config, histogram, model, &all, false, stats);
+    model->lambda = all.lambda;
+    stats->em_converged = converged;
 
     for (int field = 0; field < TDB_LINK_FIELDS; field++) {
         for (int level = 0; level < tdb_link_level_counts[field]; level++)

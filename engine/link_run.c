@@ -84,12 +84,20 @@ void tdb_link_result_free(tdb_link_result *result)
     tdb_free(result);
 }
 
-/* Compare every pair in parallel and store its pattern, then count the patterns. */
+/* Compare every pair in parallel and store its pattern, then count the patterns over
+ * all pairs (HISTOGRAM) and over the pairs of each rule (RULE_HISTOGRAMS). */
 static void compare_pairs(const tdb_link_side *base, const tdb_link_side *queries,
-                          tdb_link_pair *pairs, size_t pair_count, uint64_t *histogram)
+                          tdb_link_pair *pairs, size_t pair_count, uint64_t *histogram,
+                          uint64_t *rule_histograms[TDB_LINK_RULES])
 {
     tdb_link_compare_pairs(base, queries, pairs, pair_count);
-    for (size_t i = 0; i < pair_count; i++) histogram[pairs[i].pattern & ~PATTERN_EVIDENCE]++;
+    for (size_t i = 0; i < pair_count; i++) {
+        uint32_t pattern = pairs[i].pattern & ~PATTERN_EVIDENCE;
+        histogram[pattern]++;
+        for (int rule = 0; rule < TDB_LINK_RULES; rule++) {
+            if (pairs[i].rules & (1u << rule)) rule_histograms[rule][pattern]++;
+        }
+    }
 }
 
 /* Weigh every pair; the exact-name weight uses the base record's name frequency. */
@@ -252,8 +260,12 @@ static tdb_status link_sides(const tdb_link_config *config, const tdb_link_side 
     tdb_link_pair *pairs = NULL;
     size_t pair_count = 0;
     double *weights = NULL;
-    uint64_t *histogram = tdb_calloc(tdb_link_pattern_space(), sizeof *histogram);
+    size_t patterns = tdb_link_pattern_space();
+    uint64_t *histogram = tdb_calloc(patterns * (TDB_LINK_RULES + 1), sizeof *histogram);
+    uint64_t *rule_histograms[TDB_LINK_RULES];
     TDB_FAIL_IF(histogram == NULL, TDB_ERR_NOMEM);
+    for (int rule = 0; rule < TDB_LINK_RULES; rule++)
+        rule_histograms[rule] = histogram + patterns * (size_t)(rule + 1);
 
     double started = tdb_now();
     TDB_FORWARD(tdb_link_block(config, base, queries, &pairs, &pair_count, stats));
@@ -261,7 +273,7 @@ static tdb_status link_sides(const tdb_link_config *config, const tdb_link_side 
     stats->seconds_block = tdb_now() - started;
 
     started = tdb_now();
-    compare_pairs(base, queries, pairs, pair_count, histogram);
+    compare_pairs(base, queries, pairs, pair_count, histogram, rule_histograms);
     stats->seconds_score = tdb_now() - started;
 
     started = tdb_now();
@@ -270,7 +282,8 @@ static tdb_status link_sides(const tdb_link_config *config, const tdb_link_side 
     stats->seconds_sample = tdb_now() - started;
 
     started = tdb_now();
-    tdb_link_estimate_m(config, histogram, &result->model, stats);
+    tdb_link_estimate_m(config, histogram, (const uint64_t *const *)rule_histograms,
+                        &result->model, stats);
     stats->seconds_model = tdb_now() - started;
 
     started = tdb_now();
