@@ -58,14 +58,14 @@ static size_t id_deletion_keys(const int32_t *id, size_t length, uint64_t keys[M
     return unique_keys(keys, count);
 }
 
-/* Surname code points, pinyin of the given name, birth date. */
-static uint64_t name_date_key(const tdb_link_side *side, const tdb_link_entry *entry)
+/* Append the surname's code points, a separator and the pinyin of the given name to
+ * KEY; returns the new length. A homophone typo in the given name keeps the key. */
+static size_t append_name_sound(const tdb_link_side *side, const tdb_link_entry *entry,
+                                int32_t *key, size_t used)
 {
-    int32_t key[TDB_LINK_MAX_FIELD_LENGTH + 2];
     size_t name_length = entry->text_lengths[LINK_TEXT_NAME];
     const int32_t *points = tdb_link_text(side->code_points, entry, LINK_TEXT_NAME);
     const uint16_t *pinyin = side->pinyin + entry->pinyin_offset;
-    size_t used = 0;
 
     for (size_t i = 0; i < entry->surname_length; i++) key[used++] = points[i];
     key[used++] = -1;
@@ -73,21 +73,36 @@ static uint64_t name_date_key(const tdb_link_side *side, const tdb_link_entry *e
         /* A character without a reading stands for itself, apart from syllables. */
         key[used++] = pinyin[i] != 0xFFFF ? (int32_t)pinyin[i] : points[i] | 0x40000000;
     }
+    return used;
+}
+
+static uint64_t name_date_key(const tdb_link_side *side, const tdb_link_entry *entry)
+{
+    int32_t key[TDB_LINK_MAX_FIELD_LENGTH + 2];
+    size_t used = append_name_sound(side, entry, key, 0);
     key[used++] = (int32_t)entry->birth_date;
     return tdb_link_hash(key, used * sizeof *key, 0x6e64);
 }
 
 static uint64_t address_name_key(const tdb_link_side *side, const tdb_link_entry *entry)
 {
-    int32_t key[2 * TDB_LINK_MAX_FIELD_LENGTH + 1];
+    int32_t key[2 * TDB_LINK_MAX_FIELD_LENGTH + 2];
     size_t address_length = entry->text_lengths[LINK_TEXT_ADDRESS];
-    size_t name_length = entry->text_lengths[LINK_TEXT_NAME];
     memcpy(key, tdb_link_text(side->code_points, entry, LINK_TEXT_ADDRESS),
            address_length * sizeof *key);
-    key[address_length] = -1;
-    memcpy(key + address_length + 1, tdb_link_text(side->code_points, entry, LINK_TEXT_NAME),
-           name_length * sizeof *key);
-    return tdb_link_hash(key, (address_length + 1 + name_length) * sizeof *key, 0x616e);
+    key[address_length] = -2;
+    size_t used = append_name_sound(side, entry, key, address_length + 1);
+    return tdb_link_hash(key, used * sizeof *key, 0x616e);
+}
+
+static uint64_t address_date_key(const tdb_link_side *side, const tdb_link_entry *entry)
+{
+    int32_t key[TDB_LINK_MAX_FIELD_LENGTH + 1];
+    size_t address_length = entry->text_lengths[LINK_TEXT_ADDRESS];
+    memcpy(key, tdb_link_text(side->code_points, entry, LINK_TEXT_ADDRESS),
+           address_length * sizeof *key);
+    key[address_length] = (int32_t)entry->birth_date;
+    return tdb_link_hash(key, (address_length + 1) * sizeof *key, 0x6164);
 }
 
 /* Write the keys of ENTRY under RULE to KEYS and return how many. */
@@ -108,6 +123,10 @@ static size_t rule_keys(int rule, const tdb_link_side *side, const tdb_link_entr
     case TDB_LINK_RULE_ADDRESS_NAME:
         if (lengths[LINK_TEXT_ADDRESS] == 0 || lengths[LINK_TEXT_NAME] == 0) return 0;
         keys[0] = address_name_key(side, entry);
+        return 1;
+    case TDB_LINK_RULE_ADDRESS_DATE:
+        if (lengths[LINK_TEXT_ADDRESS] == 0 || entry->birth_date == 0) return 0;
+        keys[0] = address_date_key(side, entry);
         return 1;
     default:
         if (lengths[LINK_TEXT_PHONE] == 0 || (entry->generic & (1u << TDB_LINK_PHONE)))

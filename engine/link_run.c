@@ -24,7 +24,7 @@ static const char *const field_names[TDB_LINK_FIELDS] = {
 };
 
 static const char *const rule_names[TDB_LINK_RULES] = {
-    "id_deletion", "name_date", "address_name", "phone",
+    "id_deletion", "name_date", "address_name", "address_date", "phone",
 };
 
 static const char *const level_names[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS] = {

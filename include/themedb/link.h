@@ -29,7 +29,8 @@ typedef enum tdb_link_field {
 typedef enum tdb_link_rule {
     TDB_LINK_RULE_ID_DELETION = 0, /* ID numbers within one deletion of each other */
     TDB_LINK_RULE_NAME_DATE,       /* surname + pinyin of the given name + birth date */
-    TDB_LINK_RULE_ADDRESS_NAME,    /* village or road key + name */
+    TDB_LINK_RULE_ADDRESS_NAME,    /* village or road key + surname + pinyin of the given name */
+    TDB_LINK_RULE_ADDRESS_DATE,    /* village or road key + birth date */
     TDB_LINK_RULE_PHONE,           /* the same phone number */
     TDB_LINK_RULES
 } tdb_link_rule;
