@@ -6,10 +6,10 @@
  * tdb_link_run on each thread count and prints the scored candidate pairs per second,
  * the stage timings, and precision and recall against the generator's own truth.
  *
- * A second measure scores many more pairs than blocking proposes: every query against
- * up to --per-query base records of its village (the address key), pairs sorted by
- * query as blocking leaves them, compared through the module's internal comparison
- * function on each thread count.
+ * A second measure scores many more pairs than blocking proposes. Every query is paired
+ * with up to --per-query base records of its village (the address key), the pairs are
+ * sorted by query as blocking leaves them, and the module's internal pair comparison
+ * runs over them on each thread count.
  *
  * Usage: bench_link [--base N] [--queries N] [--threads 1,2] [--seed N] [--per-query N] */
 #include <inttypes.h>
@@ -174,14 +174,16 @@ static void make_dirty_copy(person *out, const person *original, uint64_t *rando
 
 static tdb_link_record as_record(const person *p, bool with_birth_date)
 {
-    static const char *const genders[] = {"M", "F"};
+    const char *gender = NULL;
+    if (p->gender == 'M') gender = "M";
+    if (p->gender == 'F') gender = "F";
     return (tdb_link_record){
         .name = p->name[0] ? p->name : NULL,
         .id_number = p->id[0] ? p->id : NULL,
         .birth_date = with_birth_date && p->birth[0] ? p->birth : NULL,
         .phone = p->phone[0] ? p->phone : NULL,
         .address_key = p->address[0] ? p->address : NULL,
-        .gender = p->gender == 'M' ? genders[0] : p->gender == 'F' ? genders[1] : NULL,
+        .gender = gender,
     };
 }
 
@@ -349,6 +351,18 @@ static void measure_throughput(const population *people, const char *threads_lis
     tdb_link_side_free(&queries);
 }
 
+static void print_model(const tdb_link_model *model)
+{
+    printf("model: lambda %.4f, prior weight %.2f bits\n", model->lambda, model->prior_weight);
+    for (int field = 0; field < TDB_LINK_FIELDS; field++) {
+        printf("  %-10s", tdb_link_field_name(field));
+        for (int level = 0; level < model->levels[field]; level++)
+            printf("  %s m %.4f u %.6f w %+.2f", tdb_link_level_name(field, level),
+                   model->m[field][level], model->u[field][level], model->weight[field][level]);
+        printf("\n");
+    }
+}
+
 static bool same_links(const tdb_link_result *a, const tdb_link_result *b)
 {
     if (a->match_count != b->match_count) return false;
@@ -401,6 +415,7 @@ int main(int argc, char **argv)
         }
         report(&people, result);
         if (first == NULL) {
+            print_model(&result->model);
             first = result;
         } else {
             printf("  same links and weights as threads %d: %s\n", first->stats.threads,

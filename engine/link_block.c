@@ -1,7 +1,7 @@
 /* Blocking for record linkage: each rule turns a record into keys, and a query and a
  * base record that share a key form a candidate pair.
  *
- * For each rule the query keys are sorted and put in a hash set; the base records are
+ * For each rule the query keys are sorted and put in a hash set. The base records are
  * probed against the set in parallel, so only base keys that some query shares are
  * kept and sorted. A merge of the two sorted lists yields the blocks. A block with
  * more records than max_block_size is skipped and counted, never cut. Pairs from all

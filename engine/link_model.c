@@ -2,9 +2,9 @@
  *
  * A pair's comparison is a vector of levels, one per field, encoded as one integer
  * (its pattern) so that EM runs over a histogram of a few thousand patterns instead of
- * millions of pairs. u, the level frequencies among non-matches, comes from random
- * pairs; m, the level frequencies among matches, and lambda, the share of matches
- * among candidate pairs, come from EM with u held fixed. Every sum is either an
+ * millions of pairs. u (the level frequencies among non-matches) comes from random
+ * pairs. m (the level frequencies among matches) and lambda (the share of matches
+ * among candidate pairs) come from EM with u held fixed. Every sum is either an
  * integer count or a serial loop in a fixed order, so the model does not depend on
  * the thread count. */
 #include <math.h>
@@ -270,8 +270,8 @@ static void initial_m(double m[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS])
     }
 }
 
-/* Fields that agree by construction in the blocks of each rule, so that the rule's
- * pairs say nothing about how often matches agree on them. */
+/* Fields that agree by construction in the blocks of each rule, so the rule's pairs
+ * carry no information on how often matches agree on them. */
 static const uint32_t rule_fixed_fields[TDB_LINK_RULES] = {
     [TDB_LINK_RULE_ID_DELETION] = 1u << TDB_LINK_ID_NUMBER,
     [TDB_LINK_RULE_NAME_DATE] = 1u << TDB_LINK_NAME | 1u << TDB_LINK_BIRTH_DATE,
@@ -374,8 +374,8 @@ void tdb_link_estimate_m(const tdb_link_config *config, const uint64_t *histogra
     stats->em_iterations = 0;
     initial_m(model->m);
 
-    /* One session per rule, each estimating only the fields its blocks leave free;
-     * a field's m is the average over the sessions that estimate it, weighted by
+    /* One session per rule, each estimating only the fields its blocks leave free.
+     * A field's m is the average over the sessions that estimate it, weighted by
      * their expected matches. */
     for (int rule = 0; rule < TDB_LINK_RULES; rule++) {
         if (histogram_empty(rule_histograms[rule])) continue;

@@ -122,7 +122,7 @@ static double weight_threshold(double threshold) { return log2(threshold / (1.0 
 static int compare_by_weight(const void *left, const void *right)
 {
     const tdb_link_keyed *a = left, *b = right;
-    /* The key holds the weight's order-preserving bits; ties fall back to (query, base). */
+    /* The key contains the weight's order-preserving bits. Ties fall back to (query, base). */
     if (a->key != b->key) return a->key > b->key ? -1 : 1;
     return a->value < b->value ? -1 : a->value > b->value;
 }

@@ -40,8 +40,8 @@ typedef enum tdb_link_rule {
 #define TDB_LINK_MAX_LEVELS 4
 #define TDB_LINK_LEVEL_NULL (-1)
 
-/* Longest field value compared, in code points. Longer values are cut to this length
- * and counted in tdb_link_stats.truncated_values. */
+/* Maximum length of a compared value, in code points. Longer values are cut to this
+ * length and counted in tdb_link_stats.truncated_values. */
 #define TDB_LINK_MAX_FIELD_LENGTH 255
 
 typedef struct tdb_link_record {
