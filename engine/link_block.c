@@ -105,7 +105,9 @@ static uint64_t address_date_key(const tdb_link_side *side, const tdb_link_entry
     return tdb_link_hash(key, (address_length + 1) * sizeof *key, 0x6164);
 }
 
-/* Write the keys of ENTRY under RULE to KEYS and return how many. */
+/* Write the keys of ENTRY under RULE to KEYS and return how many.
+ * NOTE: a record with a name and nothing else makes no key under any rule, so such a
+ * query is never paired: a name alone is too common to block on. */
 static size_t rule_keys(int rule, const tdb_link_side *side, const tdb_link_entry *entry,
                         uint64_t keys[MAX_KEYS])
 {

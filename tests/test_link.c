@@ -465,6 +465,57 @@ static void homophone_name_level(void **state)
     tdb_link_result_free(result);
 }
 
+/* Two queries copy one base record: best link links both, one-to-one only the
+ * heavier. */
+static void one_to_one_uses_base_once(void **state)
+{
+    (void)state;
+    population people;
+    make_population(&people, 600, 60);
+    /* Query 1 becomes a second copy of query 0's base record, with its ID missing. */
+    people.queries[1] = people.base[0];
+    people.queries[1].id[0] = '\0';
+    people.query_records[1] = as_link_record(&people.queries[1]);
+    people.truth[1] = 0;
+
+    tdb_link_config config;
+    tdb_link_config_init(&config);
+    tdb_link_result *best = run_link(&config, &people);
+    config.one_to_one = 1;
+    tdb_link_result *single = run_link(&config, &people);
+
+    size_t best_to_zero = 0, single_to_zero = 0;
+    for (size_t i = 0; i < best->match_count; i++) best_to_zero += best->matches[i].base == 0;
+    for (size_t i = 0; i < single->match_count; i++) single_to_zero += single->matches[i].base == 0;
+    assert_int_equal(best_to_zero, 2);
+    assert_int_equal(single_to_zero, 1);
+    assert_true(single->match_count < best->match_count);
+    tdb_link_result_free(best);
+    tdb_link_result_free(single);
+    free_population(&people);
+}
+
+static void match_weight_adds_up(void **state)
+{
+    (void)state;
+    population people;
+    make_population(&people, 600, 60);
+    tdb_link_config config;
+    tdb_link_config_init(&config);
+    tdb_link_result *result = run_link(&config, &people);
+    assert_true(result->match_count > 0);
+    for (size_t i = 0; i < result->match_count; i++) {
+        const tdb_link_match *match = &result->matches[i];
+        double sum = result->model.prior_weight;
+        for (int field = 0; field < TDB_LINK_FIELDS; field++) sum += match->field_weights[field];
+        assert_true(fabs(sum - match->weight) < 1e-9);
+        assert_true(match->probability >= config.threshold);
+        if (i > 0) assert_true(result->matches[i - 1].query <= match->query);
+    }
+    tdb_link_result_free(result);
+    free_population(&people);
+}
+
 static void run_rejects_bad_config(void **state)
 {
     (void)state;
@@ -516,6 +567,8 @@ int main(void)
         cmocka_unit_test(same_links_one_two_threads),
         cmocka_unit_test(oversized_block_reported),
         cmocka_unit_test(homophone_name_level),
+        cmocka_unit_test(one_to_one_uses_base_once),
+        cmocka_unit_test(match_weight_adds_up),
         cmocka_unit_test(run_rejects_bad_config),
         cmocka_unit_test(run_reports_nomem),
     };
