@@ -51,8 +51,9 @@ static const char *locale_from_environment(void)
 
 static bool directory_has_catalogue(const char *directory)
 {
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/zh_CN/LC_MESSAGES/themedb.mo", directory);
+    char path[PATH_MAX];
+    int written = snprintf(path, sizeof path, "%s/zh_CN/LC_MESSAGES/themedb.mo", directory);
+    if (written < 0 || (size_t)written >= sizeof path) return false;
     return access(path, R_OK) == 0;
 }
 

@@ -455,6 +455,8 @@ static void check_source(load_context *context, const raw_source *raw, tdb_sourc
     }
     if (!tdb_kind_parse(kind, &config->kind)) {
         add_problem(context, line, _("unknown kind '%s' (expected person, legal_entity, division, address_point, certificate, vehicle or housing)"), kind);
+        config->kind = TDB_KIND_COUNT; /* still check the path, so that every problem is listed */
+        check_source_path(context, config, raw);
         return;
     }
     check_source_path(context, config, raw);
@@ -515,6 +517,29 @@ static tdb_status read_whole_file(const char *path, tdb_buf *out)
     if (status == TDB_OK && out->data == NULL) status = tdb_buf_append(out, "", 0);
     fclose(file);
     return status;
+}
+
+/* Blank out comment lines, keeping line numbers, and report lines that inih would
+ * split: Debian's libinih reads lines of at most INI_MAX_LINE bytes. */
+static tdb_status prepare_for_inih(load_context *context, tdb_buf *text)
+{
+    char *line = text->data;
+    int number = 1;
+    while (line < text->data + text->len) {
+        char *end = memchr(line, '\n', (size_t)(text->data + text->len - line));
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        size_t start = strspn(line, " \t");
+        if (start < length && (line[start] == ';' || line[start] == '#')) {
+            memset(line, ' ', length);
+        } else if (length >= INI_MAX_LINE - 1) {
+            add_problem(context, number, _("line is longer than %d bytes; shorten it"), INI_MAX_LINE - 2);
+            memset(line, ' ', length);
+        }
+        if (end == NULL) break;
+        line = end + 1;
+        number++;
+    }
+    return context->status;
 }
 
 /* Sections with a header and no keys never reach the inih handler. */
@@ -596,6 +621,7 @@ tdb_status tdb_manifest_load(const char *path, tdb_manifest **out, tdb_buf *prob
     manifest->content_hash = XXH3_64bits(text.data, text.len);
     TDB_FORWARD(index_lines(&context, text.data));
 
+    TDB_FORWARD(prepare_for_inih(&context, &text));
     int syntax_line = ini_parse_string(text.data, handle_entry, &context);
     TDB_FORWARD(context.status);
     if (syntax_line > 0)
@@ -691,7 +717,7 @@ static void check_one_header(load_context *context, tdb_source_config *config)
             if (index < 0)
                 add_problem(context, config->column_lines[field],
                             config->header ? _("column '%s' not found in the header of %s")
-                                           : _("column number '%s' is outside the %s columns"),
+                                           : _("column number '%s' is outside the columns of %s"),
                             column, config->path);
             else if (count > 1)
                 add_problem(context, config->column_lines[field],

@@ -30,7 +30,8 @@ static tdb_status normalize_chunk(const tdb_table *table, tdb_norm_table *out, s
     tdb_norm_context context = {
         .reference_date = options->reference_date,
         .scratch = &scratch,
-        .multi_separators = options->manifest->sources[table->source_index].multi_separators};
+        .multi_separators = options->manifest->sources[table->source_index].multi_separators,
+        .regions = options->regions};
 
     for (size_t row = first; row < last; row++) {
         for (size_t field = 0; field < table->field_count; field++) {
@@ -62,6 +63,11 @@ static tdb_status normalize_table(const tdb_table *table, tdb_norm_table *out,
 {
     out->table = table;
     out->chunk_rows = CHUNK_ROWS;
+    if (table->kind == TDB_KIND_DIVISION) {
+        /* Division rows feed the gazetteer and the division table as published. */
+        out->chunk_count = 0;
+        return TDB_OK;
+    }
     out->chunk_count = (table->row_count + CHUNK_ROWS - 1) / CHUNK_ROWS;
     out->arenas = tdb_calloc(out->chunk_count, sizeof(tdb_buf));
     out->cells = tdb_calloc(table->row_count * table->field_count, sizeof(tdb_norm_cell));

@@ -35,7 +35,7 @@ static tdb_status sqlite_failure(tdb_writer *writer, const char *what)
         tdb_buf_printf(writer->message, _("cannot write %s: %s (disk full or file size limit reached?)"),
                        writer->temp_path, sqlite3_errmsg(writer->db));
     else
-        tdb_buf_printf(writer->message, _("SQLite failed while %s on %s: %s"), what,
+        tdb_buf_printf(writer->message, _("SQLite failed while %s on %s: %s"), _(what),
                        writer->temp_path, sqlite3_errmsg(writer->db));
     return TDB_ERR_SQLITE;
 }
@@ -101,9 +101,9 @@ tdb_status tdb_writer_open(const char *target, tdb_writer **out, tdb_buf *messag
     TDB_FORWARD(exec(writer, "PRAGMA page_size = 32768; PRAGMA journal_mode = OFF; "
                              "PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; "
                              "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072;",
-                     "setting pragmas"));
-    TDB_FORWARD(exec(writer, tdb_schema_theme_sql, "creating the schema"));
-    TDB_FORWARD(exec(writer, "BEGIN", "starting the load transaction"));
+                     N_("setting pragmas")));
+    TDB_FORWARD(exec(writer, tdb_schema_theme_sql, N_("creating the schema")));
+    TDB_FORWARD(exec(writer, "BEGIN", N_("starting the load transaction")));
     *out = writer;
     return TDB_OK;
 cleanup:
@@ -114,7 +114,7 @@ cleanup:
 tdb_status tdb_writer_prepare(tdb_writer *writer, const char *sql, sqlite3_stmt **statement)
 {
     if (sqlite3_prepare_v2(writer->db, sql, -1, statement, NULL) != SQLITE_OK)
-        return sqlite_failure(writer, "preparing a statement");
+        return sqlite_failure(writer, N_("preparing a statement"));
     return TDB_OK;
 }
 
@@ -123,7 +123,7 @@ tdb_status tdb_writer_insert(tdb_writer *writer, sqlite3_stmt *statement)
     int result = sqlite3_step(statement);
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement);
-    if (result != SQLITE_DONE) return sqlite_failure(writer, "inserting rows");
+    if (result != SQLITE_DONE) return sqlite_failure(writer, N_("inserting rows"));
     return TDB_OK;
 }
 
@@ -152,12 +152,12 @@ static tdb_status sync_path(const char *path, int flags)
 tdb_status tdb_writer_finish(tdb_writer *writer, tdb_buf *message)
 {
     tdb_status status = TDB_OK;
-    TDB_FORWARD(exec(writer, "COMMIT", "committing the load"));
-    TDB_FORWARD(exec(writer, tdb_schema_indexes_sql, "creating indexes"));
-    TDB_FORWARD(exec(writer, tdb_schema_views_zh_sql, "creating the Chinese views"));
-    TDB_FORWARD(exec(writer, "ANALYZE", "running ANALYZE"));
+    TDB_FORWARD(exec(writer, "COMMIT", N_("committing the load")));
+    TDB_FORWARD(exec(writer, tdb_schema_indexes_sql, N_("creating indexes")));
+    TDB_FORWARD(exec(writer, tdb_schema_views_zh_sql, N_("creating the Chinese views")));
+    TDB_FORWARD(exec(writer, "ANALYZE", N_("running ANALYZE")));
     if (sqlite3_close(writer->db) != SQLITE_OK) {
-        status = sqlite_failure(writer, "closing");
+        status = sqlite_failure(writer, N_("closing"));
         goto cleanup;
     }
     writer->db = NULL;

@@ -1,0 +1,22 @@
+# Synthetic county generator (bench/gen) and the benchmark suite (bench/).
+
+GEN_COUNTY_SRCS := $(sort $(wildcard bench/gen/*.c))
+GEN_COUNTY_OBJS := $(GEN_COUNTY_SRCS:%.c=$(BUILD)/%.o)
+GEN_COUNTY := $(BUILD)/gen-county
+# Options of the committed fixture; tests/e2e_fixture_regen.sh reads them back from the
+# first line of fixtures/longchuan/manifest.ini.
+FIXTURE_ARGS := --persons 2000 --seed 20261201 --division 441622
+
+.PHONY: fixture
+
+all: $(GEN_COUNTY)
+
+$(GEN_COUNTY_OBJS): bench/gen/gen.h
+
+# The library is named literally: LIBRARY is defined after the fragments are included.
+$(GEN_COUNTY): $(GEN_COUNTY_OBJS) $(BUILD)/libthemedb.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+fixture: $(GEN_COUNTY) ## Regenerate fixtures/longchuan from its options and seed
+	rm -rf fixtures/longchuan/truth fixtures/longchuan/*.csv fixtures/longchuan/*.csv.gz fixtures/longchuan/manifest.ini
+	$(GEN_COUNTY) $(FIXTURE_ARGS) --out fixtures/longchuan
