@@ -43,18 +43,50 @@ static size_t unique_keys(uint64_t *keys, size_t count)
 
 /* The ID itself and the ID with each position deleted: two IDs one substitution,
  * insertion, deletion or adjacent swap apart share at least one of these keys. */
+/* Mix a polynomial hash into a well-spread key that is never 0 (the splitmix64
+ * finalizer). */
+static uint64_t finish_key(uint64_t hash)
+{
+    hash ^= hash >> 30;
+    hash *= 0xBF58476D1CE4E5B9ull;
+    hash ^= hash >> 27;
+    hash *= 0x94D049BB133111EBull;
+    hash ^= hash >> 31;
+    return hash ? hash : 1;
+}
+
+/* The ID itself and the ID with each position deleted: two IDs one substitution,
+ * insertion, deletion or adjacent swap apart share at least one of these keys.
+ *
+ * Each key is the polynomial hash sum(c[k] * P^(m-1-k)) mod 2^64 of a string of m code
+ * points. With prefix[i] the hash of id[0..i) and suffix[j] the sum over k >= j of
+ * id[k] * P^(length-1-k), deleting position i gives prefix[i] * P^(length-1-i) +
+ * suffix[i+1], so all keys cost one pass instead of one hash per deletion. */
 static size_t id_deletion_keys(const int32_t *id, size_t length, uint64_t keys[MAX_KEYS])
 {
-    const uint64_t seed = 0x6964;
-    int32_t shortened[MAX_DELETION_LENGTH];
+    const uint64_t base = 0x100000001B3ull;
+    uint64_t prefix[MAX_DELETION_LENGTH + 1], suffix[MAX_DELETION_LENGTH + 1];
+    uint64_t powers[MAX_DELETION_LENGTH + 1];
     size_t count = 0;
-    keys[count++] = tdb_link_hash(id, length * sizeof *id, seed);
-    if (length > MAX_DELETION_LENGTH || length < 2) return count;
-    for (size_t deleted = 0; deleted < length; deleted++) {
-        memcpy(shortened, id, deleted * sizeof *id);
-        memcpy(shortened + deleted, id + deleted + 1, (length - deleted - 1) * sizeof *id);
-        keys[count++] = tdb_link_hash(shortened, (length - 1) * sizeof *id, seed);
+
+    if (length > MAX_DELETION_LENGTH) {
+        keys[count++] = tdb_link_hash(id, length * sizeof *id, 0x6964);
+        return count;
     }
+    powers[0] = 1;
+    prefix[0] = 0;
+    for (size_t i = 0; i < length; i++) {
+        powers[i + 1] = powers[i] * base;
+        prefix[i + 1] = prefix[i] * base + (uint64_t)(uint32_t)id[i];
+    }
+    suffix[length] = 0;
+    for (size_t i = length; i-- > 0;)
+        suffix[i] = suffix[i + 1] + (uint64_t)(uint32_t)id[i] * powers[length - 1 - i];
+
+    keys[count++] = finish_key(suffix[0]);
+    if (length < 2) return count;
+    for (size_t deleted = 0; deleted < length; deleted++)
+        keys[count++] = finish_key(prefix[deleted] * powers[length - 1 - deleted] + suffix[deleted + 1]);
     return unique_keys(keys, count);
 }
 
@@ -144,6 +176,11 @@ typedef struct key_set {
     size_t mask;
 } key_set;
 
+static size_t key_set_slot(const key_set *set, uint64_t key)
+{
+    return (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & set->mask;
+}
+
 static tdb_status key_set_build(key_set *set, const tdb_link_keyed *sorted, size_t count)
 {
     size_t capacity = 16;
@@ -153,7 +190,7 @@ static tdb_status key_set_build(key_set *set, const tdb_link_keyed *sorted, size
     set->mask = capacity - 1;
     for (size_t i = 0; i < count; i++) {
         if (i > 0 && sorted[i].key == sorted[i - 1].key) continue;
-        size_t slot = (size_t)(sorted[i].key * 0x9E3779B97F4A7C15ull >> 20) & set->mask;
+        size_t slot = key_set_slot(set, sorted[i].key);
         while (set->slots[slot] != 0) slot = (slot + 1) & set->mask;
         set->slots[slot] = sorted[i].key;
     }
@@ -162,7 +199,7 @@ static tdb_status key_set_build(key_set *set, const tdb_link_keyed *sorted, size
 
 static bool key_set_contains(const key_set *set, uint64_t key)
 {
-    size_t slot = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & set->mask;
+    size_t slot = key_set_slot(set, key);
     while (set->slots[slot] != 0) {
         if (set->slots[slot] == key) return true;
         slot = (slot + 1) & set->mask;
@@ -212,22 +249,38 @@ typedef struct key_list {
     size_t count, capacity;
 } key_list;
 
+/* Records whose keys are computed, then prefetched, before any is probed: the set is
+ * larger than the caches, so overlapping the misses is what makes probing fast. */
+#define PROBE_BATCH 8
+
 static void probe_base_range(int rule, const tdb_link_side *base, const key_set *set,
                              key_list *list, int *failed)
 {
+    size_t batches = (base->count + PROBE_BATCH - 1) / PROBE_BATCH;
 #pragma omp for schedule(static)
-    for (size_t i = 0; i < base->count; i++) {
-        uint64_t hashes[MAX_KEYS];
-        size_t count = rule_keys(rule, base, &base->entries[i], hashes);
-        for (size_t k = 0; k < count; k++) {
-            if (!key_set_contains(set, hashes[k])) continue;
-            void *items = list->items;
-            if (tdb_grow(&items, &list->capacity, list->count + 1, sizeof *list->items) != TDB_OK) {
-                *failed = 1;
-                continue;
+    for (size_t batch = 0; batch < batches; batch++) {
+        uint64_t hashes[PROBE_BATCH][MAX_KEYS];
+        size_t counts[PROBE_BATCH] = {0};
+        size_t first = batch * PROBE_BATCH;
+        size_t end = first + PROBE_BATCH < base->count ? first + PROBE_BATCH : base->count;
+
+        for (size_t i = first; i < end; i++) {
+            counts[i - first] = rule_keys(rule, base, &base->entries[i], hashes[i - first]);
+            for (size_t k = 0; k < counts[i - first]; k++)
+                __builtin_prefetch(&set->slots[key_set_slot(set, hashes[i - first][k])]);
+        }
+        for (size_t i = first; i < end; i++) {
+            for (size_t k = 0; k < counts[i - first]; k++) {
+                uint64_t key = hashes[i - first][k];
+                if (!key_set_contains(set, key)) continue;
+                void *items = list->items;
+                if (tdb_grow(&items, &list->capacity, list->count + 1, sizeof *list->items) != TDB_OK) {
+                    *failed = 1;
+                    continue;
+                }
+                list->items = items;
+                list->items[list->count++] = (tdb_link_keyed){key, i};
             }
-            list->items = items;
-            list->items[list->count++] = (tdb_link_keyed){hashes[k], i};
         }
     }
 }

@@ -3,6 +3,7 @@
  * birth date, surname length). Then count values over both sides to find generic
  * ones: placeholders such as 无 or 000000000000000000, and values held by so many
  * records (a shared phone, the commonest names) that they identify nobody. */
+#define _POSIX_C_SOURCE 200809L
 #include <string.h>
 
 #ifdef _OPENMP
@@ -28,8 +29,13 @@ uint64_t tdb_link_hash(const void *bytes, size_t length, uint64_t seed)
     return hash ? hash : 1;
 }
 
+/* Longest placeholder in bytes (暂无, 不详, 未知 are 6). */
+#define MAX_PLACEHOLDER_BYTES 6
+
 static bool is_placeholder(const char *text)
 {
+    /* Most values are longer than any placeholder, so check the length first. */
+    if (strnlen(text, MAX_PLACEHOLDER_BYTES + 1) > MAX_PLACEHOLDER_BYTES) return false;
     for (size_t i = 0; i < TDB_ARRAY_LEN(placeholder_values); i++) {
         if (strcmp(text, placeholder_values[i]) == 0) return true;
     }

@@ -14,21 +14,23 @@ tdb_status tdb_link_radix_sort(tdb_link_keyed *items, size_t count)
     tdb_link_keyed *scratch = tdb_malloc(count * sizeof *scratch);
     if (scratch == NULL) return TDB_ERR_NOMEM;
 
+    /* Six passes of 11 bits: 2048 counters stay in the L1 cache. */
+    enum { DIGIT_BITS = 11, DIGITS = 1 << DIGIT_BITS, DIGIT_MASK = DIGITS - 1 };
     tdb_link_keyed *from = items;
     tdb_link_keyed *to = scratch;
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t counts[256] = {0};
-        for (size_t i = 0; i < count; i++) counts[(from[i].key >> shift) & 0xFF]++;
-        /* A byte that is the same in every key leaves the order as it is. */
-        if (counts[(from[0].key >> shift) & 0xFF] == count) continue;
+    for (int shift = 0; shift < 64; shift += DIGIT_BITS) {
+        size_t counts[DIGITS] = {0};
+        for (size_t i = 0; i < count; i++) counts[(from[i].key >> shift) & DIGIT_MASK]++;
+        /* A digit that is the same in every key leaves the order as it is. */
+        if (counts[(from[0].key >> shift) & DIGIT_MASK] == count) continue;
 
         size_t position = 0;
-        for (int digit = 0; digit < 256; digit++) {
+        for (int digit = 0; digit < DIGITS; digit++) {
             size_t digit_count = counts[digit];
             counts[digit] = position;
             position += digit_count;
         }
-        for (size_t i = 0; i < count; i++) to[counts[(from[i].key >> shift) & 0xFF]++] = from[i];
+        for (size_t i = 0; i < count; i++) to[counts[(from[i].key >> shift) & DIGIT_MASK]++] = from[i];
         tdb_link_keyed *swap = from;
         from = to;
         to = swap;
