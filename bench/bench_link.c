@@ -11,7 +11,12 @@
  * sorted by query as blocking leaves them, and the module's internal pair comparison
  * runs over them on each thread count.
  *
- * Usage: bench_link [--base N] [--queries N] [--threads 1,2] [--seed N] [--per-query N] */
+ * With --pairs-csv FILE it also times Jaro-Winkler alone on the names and address keys
+ * of those pairs and writes them to FILE, for bench/duckdb_link_peer.js to score the
+ * same pairs with DuckDB.
+ *
+ * Usage: bench_link [--base N] [--queries N] [--threads 1,2] [--seed N] [--per-query N]
+ *                   [--pairs-csv FILE] */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +26,7 @@
 #include <omp.h>
 #endif
 
+#include "link_compare.h"
 #include "link_internal.h"
 #include "themedb/link.h"
 #include "util.h"
@@ -319,8 +325,53 @@ static double score_pairs(const tdb_link_side *base, const tdb_link_side *querie
     return seconds;
 }
 
+/* Jaro-Winkler of names plus that of address keys over every pair, on THREADS
+ * threads; returns the seconds taken and the sum in *TOTAL. */
+static double jaro_winkler_pairs(const tdb_link_side *base, const tdb_link_side *queries,
+                                 const tdb_link_pair *pairs, size_t count, int threads,
+                                 double *total)
+{
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#else
+    (void)threads;
+#endif
+    double sum = 0;
+    double started = tdb_now();
+#pragma omp parallel for schedule(static) reduction(+ : sum)
+    for (size_t i = 0; i < count; i++) {
+        const tdb_link_entry *query = &queries->entries[pairs[i].query];
+        const tdb_link_entry *record = &base->entries[pairs[i].base];
+        for (int text = LINK_TEXT_NAME; text <= LINK_TEXT_ADDRESS; text += LINK_TEXT_ADDRESS) {
+            sum += tdb_link_jaro_winkler(tdb_link_text(queries->code_points, query, text),
+                                         query->text_lengths[text],
+                                         tdb_link_text(base->code_points, record, text),
+                                         record->text_lengths[text]);
+        }
+    }
+    *total = sum;
+    return tdb_now() - started;
+}
+
+static void write_pairs_csv(const population *people, const tdb_link_pair *pairs, size_t count,
+                            const char *path)
+{
+    FILE *out = fopen(path, "w");
+    if (out == NULL) {
+        fprintf(stderr, "bench_link: cannot write %s\n", path);
+        exit(1);
+    }
+    fprintf(out, "name_a,name_b,address_a,address_b\n");
+    for (size_t i = 0; i < count; i++) {
+        const person *query = &people->queries[pairs[i].query];
+        const person *record = &people->base[pairs[i].base];
+        fprintf(out, "%s,%s,%s,%s\n", query->name, record->name, query->address, record->address);
+    }
+    fclose(out);
+}
+
 static void measure_throughput(const population *people, const char *threads_list,
-                               size_t per_query)
+                               size_t per_query, const char *pairs_csv)
 {
     tdb_link_side base = {0}, queries = {0};
     struct tdb_link_frequencies frequencies;
@@ -344,6 +395,19 @@ static void measure_throughput(const population *people, const char *threads_lis
         double seconds = score_pairs(&base, &queries, pairs, count, threads, &checksum);
         printf("  threads %d: %.3f s, %.2f M scored pairs per second (checksum %" PRIu64 ")\n",
                threads, seconds, (double)count / seconds / 1e6, checksum);
+    }
+    if (pairs_csv != NULL) {
+        snprintf(list, sizeof list, "%s", threads_list);
+        for (char *item = strtok(list, ","); item != NULL; item = strtok(NULL, ",")) {
+            double total = 0;
+            int threads = atoi(item);
+            double seconds = jaro_winkler_pairs(&base, &queries, pairs, count, threads, &total);
+            printf("  Jaro-Winkler of name and address only, threads %d: %.3f s, %.2f M pairs "
+                   "per second (sum %.3f)\n",
+                   threads, seconds, (double)count / seconds / 1e6, total);
+        }
+        write_pairs_csv(people, pairs, count, pairs_csv);
+        printf("  pairs written to %s\n", pairs_csv);
     }
     free(pairs);
     tdb_link_frequencies_free(&frequencies);
@@ -380,15 +444,17 @@ int main(int argc, char **argv)
     uint64_t seed = 20261204;
     const char *threads_list = "1,2";
     size_t per_query = 200;
+    const char *pairs_csv = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--base") == 0) base_count = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--queries") == 0) query_count = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--threads") == 0) threads_list = argv[i + 1];
         else if (strcmp(argv[i], "--seed") == 0) seed = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--per-query") == 0) per_query = strtoull(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--pairs-csv") == 0) pairs_csv = argv[i + 1];
         else {
             fprintf(stderr, "usage: bench_link [--base N] [--queries N] [--threads 1,2] [--seed N] "
-                            "[--per-query N]\n");
+                            "[--per-query N] [--pairs-csv FILE]\n");
             return 2;
         }
     }
@@ -424,7 +490,7 @@ int main(int argc, char **argv)
         }
     }
     tdb_link_result_free(first);
-    measure_throughput(&people, threads_list, per_query);
+    measure_throughput(&people, threads_list, per_query, pairs_csv);
     free(people.base);
     free(people.queries);
     free(people.base_records);
