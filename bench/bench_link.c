@@ -63,6 +63,9 @@ static const char *const villages[] = {
     "长岭村", "田心村", "岭头村", "湖洋村", "竹园村", "松林村", "桥头村",
 };
 static const char *const regions[] = {"441622", "441621", "441623", "441624", "441625", "441602"};
+/* People absent from the base come from other counties, so that their generated IDs
+ * never equal a base person's. */
+static const char *const other_regions[] = {"441402", "440106", "445202", "441302"};
 
 #define SHARED_PHONE "13800000000"
 #define PLACEHOLDER_ID "000000000000000000"
@@ -99,7 +102,7 @@ static char id_check(const char *id)
     return "10X98765432"[sum % 11];
 }
 
-static void make_person(person *out, uint64_t index, uint64_t *random)
+static void make_person(person *out, uint64_t index, bool in_base, uint64_t *random)
 {
     size_t first = pick(random, TDB_ARRAY_LEN(given));
     size_t surname = pick_skewed(random, TDB_ARRAY_LEN(surnames));
@@ -112,8 +115,9 @@ static void make_person(person *out, uint64_t index, uint64_t *random)
     unsigned year = 1930 + (unsigned)pick(random, 90);
     unsigned month = 1 + (unsigned)pick(random, 12), day = 1 + (unsigned)pick(random, 28);
     snprintf(out->birth, sizeof out->birth, "%04u%02u%02u", year, month, day);
-    snprintf(out->id, sizeof out->id, "%s%s%03u", regions[pick(random, TDB_ARRAY_LEN(regions))],
-             out->birth, (unsigned)(index % 1000));
+    const char *region = in_base ? regions[pick(random, TDB_ARRAY_LEN(regions))]
+                                 : other_regions[pick(random, TDB_ARRAY_LEN(other_regions))];
+    snprintf(out->id, sizeof out->id, "%s%s%03u", region, out->birth, (unsigned)(index % 1000));
     out->id[17] = id_check(out->id);
     out->id[18] = '\0';
 
@@ -219,7 +223,7 @@ static void generate(population *people, size_t base_count, size_t query_count, 
     }
 
     for (size_t i = 0; i < base_count; i++) {
-        make_person(&people->base[i], i, &random);
+        make_person(&people->base[i], i, true, &random);
         people->base_records[i] = as_record(&people->base[i], false);
     }
     /* 80 % dirty copies of base persons, 20 % people the base does not hold. */
@@ -230,7 +234,7 @@ static void generate(population *people, size_t base_count, size_t query_count, 
             people->truth[i] = (long)original;
             people->true_links++;
         } else {
-            make_person(&people->queries[i], base_count + i, &random);
+            make_person(&people->queries[i], base_count + i, false, &random);
             people->truth[i] = -1;
         }
         bool id_missing = people->queries[i].id[0] == '\0';
@@ -273,6 +277,9 @@ static void report(const population *people, const tdb_link_result *result)
            stats->seconds_sample > 0 ? (double)stats->sampled_pairs / stats->seconds_sample / 1e6 : 0);
     printf("  links %zu, correct %zu, true links %zu: precision %.4f, recall %.4f\n",
            result->match_count, correct, people->true_links, precision, recall);
+    printf("  unlinked: %zu queries with two or more equally likely candidates, %zu pairs above "
+           "the threshold without evidence\n",
+           stats->ambiguous_queries, stats->rejected_without_evidence);
 }
 
 /* Pairs of each query with up to PER_QUERY base records of the same address key. */

@@ -135,30 +135,50 @@ static uint64_t ordered_bits(double value)
     return (bits >> 63) ? ~bits : bits | (1ull << 63);
 }
 
-/* Mark the chosen pairs in CHOSEN: the best pair of each query (best link), or pairs
- * taken greedily by falling weight so that no record is used twice (one-to-one).
- * ELIGIBLE pairs reach the threshold and have evidence. */
-static tdb_status resolve_pairs(const tdb_link_config *config, const tdb_link_pair *pairs,
-                                size_t pair_count, const double *weights, const bool *eligible,
-                                size_t base_count, size_t query_count, bool *chosen)
+/* Best link: for each query, the heaviest pair with evidence, linked when its
+ * probability among the query's candidates reaches the threshold. With odds
+ * o = 2^weight per candidate, that probability is o_best / (1 + sum of o), so two
+ * equally good candidates (two 林刚 of one village) each get under one half and
+ * neither is linked. The sum runs in pair order, the same on any thread count. */
+static void resolve_best_links(const tdb_link_config *config, const tdb_link_pair *pairs,
+                               size_t pair_count, const double *weights, const bool *evidence,
+                               bool *chosen, double *probabilities, size_t *ambiguous)
+{
+    double minimum = weight_threshold(config->threshold);
+    for (size_t start = 0; start < pair_count;) {
+        size_t end = start, best = SIZE_MAX;
+        while (end < pair_count && pairs[end].query == pairs[start].query) {
+            if (evidence[end] && (best == SIZE_MAX || weights[end] > weights[best])) best = end;
+            end++;
+        }
+        if (best != SIZE_MAX) {
+            /* log2(1 + sum of odds), shifted by the best weight to stay finite. */
+            double scaled = exp2(-weights[best]);
+            for (size_t i = start; i < end; i++) {
+                if (evidence[i]) scaled += exp2(weights[i] - weights[best]);
+            }
+            double probability = 1.0 / scaled;
+            if (probability >= config->threshold) {
+                chosen[best] = true;
+                probabilities[best] = probability;
+            } else if (weights[best] >= minimum) {
+                (*ambiguous)++;
+            }
+        }
+        start = end;
+    }
+}
+
+/* One-to-one: ELIGIBLE pairs (threshold and evidence) taken greedily by falling
+ * weight, skipping any whose query or base record is already linked. */
+static tdb_status resolve_one_to_one(const tdb_link_pair *pairs, size_t pair_count,
+                                     const double *weights, const bool *eligible,
+                                     size_t base_count, size_t query_count, bool *chosen,
+                                     double *probabilities)
 {
     tdb_status status = TDB_OK;
     tdb_link_keyed *order = NULL;
     bool *base_used = NULL, *query_used = NULL;
-
-    if (!config->one_to_one) {
-        size_t best = SIZE_MAX;
-        for (size_t i = 0; i <= pair_count; i++) {
-            bool new_query = i == pair_count || (best != SIZE_MAX && pairs[i].query != pairs[best].query);
-            if (new_query && best != SIZE_MAX) {
-                chosen[best] = true;
-                best = SIZE_MAX;
-            }
-            if (i == pair_count || !eligible[i]) continue;
-            if (best == SIZE_MAX || weights[i] > weights[best]) best = i;
-        }
-        return TDB_OK;
-    }
 
     size_t count = 0;
     for (size_t i = 0; i < pair_count; i++) count += eligible[i];
@@ -176,6 +196,7 @@ static tdb_status resolve_pairs(const tdb_link_config *config, const tdb_link_pa
         if (base_used[pair->base] || query_used[pair->query]) continue;
         base_used[pair->base] = query_used[pair->query] = true;
         chosen[order[k].value] = true;
+        probabilities[order[k].value] = probability_of(weights[order[k].value]);
     }
 
 cleanup:
@@ -196,8 +217,8 @@ static const char *first_rule(uint32_t rules)
 
 /* Build RESULT's matches from the chosen pairs, in (query, base) order. */
 static tdb_status collect_matches(const tdb_link_side *base, const tdb_link_pair *pairs,
-                                  size_t pair_count, const double *weights, const bool *chosen,
-                                  tdb_link_result *result)
+                                  size_t pair_count, const double *probabilities,
+                                  const bool *chosen, tdb_link_result *result)
 {
     size_t count = 0;
     for (size_t i = 0; i < pair_count; i++) count += chosen[i];
@@ -215,39 +236,47 @@ static tdb_status collect_matches(const tdb_link_side *base, const tdb_link_pair
         match->weight = tdb_link_weigh(&result->model, match->levels,
                                        base->entries[pairs[i].base].name_count,
                                        match->field_weights);
-        match->probability = probability_of(weights[i]);
+        match->probability = probabilities[i];
     }
     result->stats.links = result->match_count;
     return TDB_OK;
 }
 
-/* Threshold and evidence, then resolution. */
+/* Evidence and threshold, then resolution. */
 static tdb_status select_links(const tdb_link_config *config, const tdb_link_side *base,
                                const tdb_link_side *queries, const tdb_link_pair *pairs,
                                size_t pair_count, const double *weights, tdb_link_result *result)
 {
     tdb_status status = TDB_OK;
+    tdb_link_stats *stats = &result->stats;
+    bool *evidence = tdb_calloc(pair_count, sizeof *evidence);
     bool *eligible = tdb_calloc(pair_count, sizeof *eligible);
     bool *chosen = tdb_calloc(pair_count, sizeof *chosen);
-    TDB_FAIL_IF(eligible == NULL || chosen == NULL, TDB_ERR_NOMEM);
+    double *probabilities = tdb_calloc(pair_count, sizeof *probabilities);
+    TDB_FAIL_IF(!evidence || !eligible || !chosen || !probabilities, TDB_ERR_NOMEM);
 
     double minimum = weight_threshold(config->threshold);
     for (size_t i = 0; i < pair_count; i++) {
+        evidence[i] = (pairs[i].pattern & PATTERN_EVIDENCE) != 0;
         if (weights[i] < minimum) continue;
-        result->stats.pairs_above_threshold++;
-        if (!(pairs[i].pattern & PATTERN_EVIDENCE)) {
-            result->stats.rejected_without_evidence++;
-            continue;
-        }
-        eligible[i] = true;
+        stats->pairs_above_threshold++;
+        if (!evidence[i]) stats->rejected_without_evidence++;
+        eligible[i] = evidence[i];
     }
-    TDB_FORWARD(resolve_pairs(config, pairs, pair_count, weights, eligible, base->count,
-                              queries->count, chosen));
-    TDB_FORWARD(collect_matches(base, pairs, pair_count, weights, chosen, result));
+    if (config->one_to_one) {
+        TDB_FORWARD(resolve_one_to_one(pairs, pair_count, weights, eligible, base->count,
+                                       queries->count, chosen, probabilities));
+    } else {
+        resolve_best_links(config, pairs, pair_count, weights, evidence, chosen, probabilities,
+                           &stats->ambiguous_queries);
+    }
+    TDB_FORWARD(collect_matches(base, pairs, pair_count, probabilities, chosen, result));
 
 cleanup:
+    tdb_free(evidence);
     tdb_free(eligible);
     tdb_free(chosen);
+    tdb_free(probabilities);
     return status;
 }
 

@@ -516,6 +516,48 @@ static void match_weight_adds_up(void **state)
     free_population(&people);
 }
 
+/* Two base records named 林刚 in one village, and a query with that name and
+ * village only: each candidate is as likely as the other, so neither is linked. */
+static void ambiguous_twins_unlinked(void **state)
+{
+    (void)state;
+    population people;
+    make_population(&people, 600, 60);
+    size_t base_count = people.base_count + 2, query_count = people.query_count + 1;
+    tdb_link_record *base = calloc(base_count, sizeof *base);
+    tdb_link_record *queries = calloc(query_count, sizeof *queries);
+    memcpy(base, people.base_records, people.base_count * sizeof *base);
+    memcpy(queries, people.query_records, people.query_count * sizeof *queries);
+    base[base_count - 2] = (tdb_link_record){"林刚", "441622195001053834", NULL, NULL,
+                                             "通衢镇长岭村", "M"};
+    base[base_count - 1] = (tdb_link_record){"林刚", "441622196103175053", NULL, NULL,
+                                             "通衢镇长岭村", "M"};
+    queries[query_count - 1] = (tdb_link_record){"林刚", NULL, NULL, NULL, "通衢镇长岭村", "M"};
+
+    tdb_link_config config;
+    tdb_link_config_init(&config);
+    tdb_link_result *result = NULL;
+    assert_int_equal(tdb_link_run(&config, base, base_count, queries, query_count, &result),
+                     TDB_OK);
+    for (size_t i = 0; i < result->match_count; i++)
+        assert_int_not_equal(result->matches[i].query, query_count - 1);
+    assert_int_equal(result->stats.ambiguous_queries, 1);
+
+    /* Without the twin the same query links. */
+    tdb_link_result_free(result);
+    base[base_count - 1] = base[0];
+    assert_int_equal(tdb_link_run(&config, base, base_count, queries, query_count, &result),
+                     TDB_OK);
+    size_t linked = 0;
+    for (size_t i = 0; i < result->match_count; i++)
+        linked += result->matches[i].query == query_count - 1;
+    assert_int_equal(linked, 1);
+    tdb_link_result_free(result);
+    free(base);
+    free(queries);
+    free_population(&people);
+}
+
 static void run_rejects_bad_config(void **state)
 {
     (void)state;
@@ -569,6 +611,7 @@ int main(void)
         cmocka_unit_test(homophone_name_level),
         cmocka_unit_test(one_to_one_uses_base_once),
         cmocka_unit_test(match_weight_adds_up),
+        cmocka_unit_test(ambiguous_twins_unlinked),
         cmocka_unit_test(run_rejects_bad_config),
         cmocka_unit_test(run_reports_nomem),
     };

@@ -55,7 +55,8 @@ typedef struct tdb_link_record {
 
 typedef struct tdb_link_config {
     double threshold;      /* minimum match probability of a link, in (0, 1) */
-    int one_to_one;        /* 1: each base and query record in at most one link; 0: best link per query */
+    int one_to_one;        /* 1: each base and query record in at most one link; 0: best link per query,
+                              which several queries may share */
     int threads;           /* OpenMP threads; 0 uses the OpenMP default */
     uint64_t seed;         /* seed of the random pairs that estimate u */
     size_t max_block_size; /* a block with more records (base + query) is skipped and reported */
@@ -75,7 +76,8 @@ typedef struct tdb_link_match {
     const char *rule;     /* name of the first rule that proposed the pair; static */
     uint32_t rules;       /* bit (1 << rule) of every rule that proposed the pair */
     double weight;        /* prior weight + sum of field_weights, in bits (log2) */
-    double probability;   /* match probability, 1 / (1 + 2^-weight) */
+    double probability;   /* best link: 2^weight / (1 + sum of 2^weight over the query's
+                             candidates with evidence); one-to-one: 1 / (1 + 2^-weight) */
     double field_weights[TDB_LINK_FIELDS]; /* log2(m / u) of each field's level; 0 when null */
     int8_t levels[TDB_LINK_FIELDS];        /* comparison level per field, or TDB_LINK_LEVEL_NULL */
 } tdb_link_match;
@@ -97,6 +99,8 @@ typedef struct tdb_link_stats {
     size_t truncated_values;               /* values cut to TDB_LINK_MAX_FIELD_LENGTH */
     size_t pairs_above_threshold;          /* scored pairs at or above the threshold */
     size_t rejected_without_evidence;      /* of those, pairs agreeing only on generic values */
+    size_t ambiguous_queries;              /* best link: queries left unlinked because two or more
+                                              candidates share the probability */
     size_t links;                          /* matches returned */
     int em_iterations;
     int em_converged;                      /* 1 when EM met em_tolerance */
