@@ -272,10 +272,63 @@ cleanup:
     return status;
 }
 
+/* Walks the parts of a multi-valued raw cell, split at the source's separators
+ * and trimmed, in the order the normalizer numbers them. */
+typedef struct part_cursor {
+    const char *raw;
+    size_t length;
+    const char *separators;
+    size_t pos;
+    bool done;
+} part_cursor;
+
+/* Set *PART to the next part and return true, or return false after the last. */
+static bool next_part(part_cursor *cursor, const char **part, size_t *part_length)
+{
+    if (cursor->done) return false;
+    size_t start = cursor->pos;
+    size_t separator_count = strlen(cursor->separators);
+    size_t end = cursor->length;
+    while (cursor->pos < cursor->length) {
+        size_t here = cursor->pos;
+        int32_t cp = tdb_utf8_next(cursor->raw, cursor->length, &cursor->pos);
+        bool separator = false;
+        size_t s = 0;
+        while (s < separator_count && !separator)
+            separator = tdb_utf8_next(cursor->separators, separator_count, &s) == cp;
+        if (separator) {
+            end = here;
+            break;
+        }
+    }
+    if (end == cursor->length) cursor->done = true;
+    *part = cursor->raw + start;
+    *part_length = end - start;
+    trim(part, part_length);
+    return true;
+}
+
+static part_cursor cell_parts(const table_check *check, uint32_t row, size_t field)
+{
+    part_cursor cursor = {.separators = check->config->multi_separators ? check->config->multi_separators : ""};
+    cursor.raw = tdb_table_cell(check->table, row, field, &cursor.length);
+    return cursor;
+}
+
+/* Compare the names of a reference without an ID, for a link that later stages
+ * found by other fields. SEQ is the co-owner position, 0 for a single owner. */
+static tdb_status check_unkeyed(table_check *check, uint32_t row, const reference_field *reference,
+                                uint32_t seq, bool *linked)
+{
+    id_part part = {.seq = seq, .raw = "", .value = "", .reason = ""};
+    return check_reference(check, row, reference, &part, linked);
+}
+
 /* Report a co-owner whose name is given but whose ID part is empty ("ID;" or ";ID"). */
 static tdb_status check_missing_part(table_check *check, uint32_t row, size_t field,
-                                     const reference_field *reference, uint32_t seq)
+                                     const reference_field *reference, uint32_t seq, bool *linked)
 {
+    tdb_status status = TDB_OK;
     if (reference == NULL) return TDB_OK;
     tdb_record_ref record = {check->table_index, row};
     size_t names_length;
@@ -283,8 +336,11 @@ static tdb_status check_missing_part(table_check *check, uint32_t row, size_t fi
     const char *names = tdb_build_value(check->state, record, reference->name_field, &names_length, NULL);
     multi_part(names, names_length, seq, &name_length);
     if (name_length == 0) return TDB_OK;
-    return tdb_quality_add_issue(check->issues, check->state, record, (int)field, "value_missing", -1,
-                                 NULL, 0, NULL, 0);
+    TDB_FORWARD(tdb_quality_add_issue(check->issues, check->state, record, (int)field, "value_missing", -1,
+                                      NULL, 0, NULL, 0));
+    TDB_FORWARD(check_unkeyed(check, row, reference, seq, linked));
+cleanup:
+    return status;
 }
 
 /* Check each co-owner of a multi-valued identifier cell. The identifier module runs
@@ -292,33 +348,15 @@ static tdb_status check_missing_part(table_check *check, uint32_t row, size_t fi
 static tdb_status check_id_multi(table_check *check, uint32_t row, size_t field, bool *linked)
 {
     tdb_status status = TDB_OK;
-    size_t length;
-    const char *raw = tdb_table_cell(check->table, row, field, &length);
-    const char *separators = check->config->multi_separators ? check->config->multi_separators : "";
     const reference_field *reference = find_reference(check->table->kind, field);
-    size_t separator_count = strlen(separators);
-    size_t pos = 0;
-    size_t part_start = 0;
-    uint32_t seq = 1;
+    part_cursor cursor = cell_parts(check, row, field);
+    uint32_t seq = 0;
+    id_part part;
 
-    while (pos <= length) {
-        size_t here = pos;
-        bool at_end = pos == length;
-        if (!at_end) {
-            int32_t cp = tdb_utf8_next(raw, length, &pos);
-            bool separator = false;
-            size_t s = 0;
-            while (s < separator_count && !separator) separator = tdb_utf8_next(separators, separator_count, &s) == cp;
-            if (!separator) continue;
-        } else {
-            pos = length + 1;
-        }
-
-        id_part part = {.seq = seq++, .raw = raw + part_start, .raw_length = here - part_start};
-        part_start = pos;
-        trim(&part.raw, &part.raw_length);
+    while (next_part(&cursor, &part.raw, &part.raw_length)) {
+        part.seq = ++seq;
         if (part.raw_length == 0) {
-            TDB_FORWARD(check_missing_part(check, row, field, reference, part.seq));
+            TDB_FORWARD(check_missing_part(check, row, field, reference, part.seq, linked));
             continue;
         }
         tdb_id_result result;
@@ -335,6 +373,34 @@ cleanup:
     return status;
 }
 
+/* Count the parts of a normalized multi-valued cell; 0 when empty. */
+static uint32_t multi_count(const char *value, size_t length)
+{
+    if (length == 0) return 0;
+    uint32_t count = 1;
+    for (size_t i = 0; i < length; i++) count += value[i] == TDB_MULTI_SEPARATOR;
+    return count;
+}
+
+/* An owner or holder cell without any ID: value_missing is reported per record, and
+ * a link found by other fields still gets its names compared. */
+static tdb_status check_empty_reference(table_check *check, uint32_t row, size_t field, bool *linked)
+{
+    tdb_status status = TDB_OK;
+    const reference_field *reference = find_reference(check->table->kind, field);
+    if (reference == NULL) return TDB_OK;
+    if (tdb_field_type_of(check->table->kind, field) != TDB_FIELD_PARTY_IDS)
+        return check_unkeyed(check, row, reference, 0, linked);
+
+    size_t names_length;
+    const char *names = tdb_build_value(check->state, (tdb_record_ref){check->table_index, row},
+                                        reference->name_field, &names_length, NULL);
+    uint32_t owners = multi_count(names, names_length);
+    for (uint32_t seq = 1; seq <= owners; seq++) TDB_FORWARD(check_unkeyed(check, row, reference, seq, linked));
+cleanup:
+    return status;
+}
+
 static tdb_status check_identifier(table_check *check, uint32_t row, size_t field, bool *linked)
 {
     tdb_status status = TDB_OK;
@@ -342,7 +408,7 @@ static tdb_status check_identifier(table_check *check, uint32_t row, size_t fiel
     tdb_record_ref record = {check->table_index, row};
     size_t cell_length;
     tdb_table_cell(check->table, row, field, &cell_length);
-    if (cell_length == 0) return TDB_OK; /* an empty cell is value_missing, reported per record */
+    if (cell_length == 0) return check_empty_reference(check, row, field, linked);
     if (tdb_field_type_of(check->table->kind, field) == TDB_FIELD_PARTY_IDS)
         return check_id_multi(check, row, field, linked);
 
@@ -371,6 +437,23 @@ cleanup:
 
 /* ---- other values -------------------------------------------------------------- */
 
+/* Return true when the folded TEXT names every administrative level (province down
+ * to village) that the address registry resolved for ENTRY. An address that leaves
+ * out its province and city, or its town, is not written in the standard form. */
+static bool address_names_levels(const tdb_address_entry *entry, const char *text, size_t length)
+{
+    for (int level = 0; level < 5; level++) {
+        const char *name = entry->components[level];
+        if (name == NULL || name[0] == '\0') continue;
+        size_t name_length = strlen(name);
+        bool found = false;
+        for (size_t i = 0; i + name_length <= length && !found; i++)
+            found = memcmp(text + i, name, name_length) == 0;
+        if (!found) return false;
+    }
+    return true;
+}
+
 static tdb_status check_address(table_check *check, uint32_t row, size_t field)
 {
     const tdb_build_state *state = check->state;
@@ -388,20 +471,63 @@ static tdb_status check_address(table_check *check, uint32_t row, size_t field)
         if (strcmp(entry->level, address_level_rules[i].level) == 0) rule = address_level_rules[i].rule;
     }
     bool resolved = rule == NULL;
-    bool standard = strlen(entry->canonical) == length && memcmp(entry->canonical, value, length) == 0;
+    bool unresolved = strcmp(entry->level, "none") == 0;
+    /* Both sides are folded (traditional, variant and look-alike characters), so an
+     * official name such as 廻龙镇 matches its folded component 回龙镇. */
+    bool standard = !unresolved && address_names_levels(entry, value, length);
     count(check, (int)field, TDB_DIMENSION_ACCURACY, resolved);
     count(check, (int)field, TDB_DIMENSION_NORMATIVITY, standard);
 
     /* The canonical form is a useful suggestion only once something was resolved. */
-    const char *suggestion = strcmp(entry->level, "none") != 0 && !standard ? entry->canonical : NULL;
+    bool same = strlen(entry->canonical) == length && memcmp(entry->canonical, value, length) == 0;
+    const char *suggestion = !unresolved && !same ? entry->canonical : NULL;
     size_t suggestion_length = suggestion ? strlen(suggestion) : 0;
     if (!resolved)
         return tdb_quality_add_issue(check->issues, state, record, (int)field, rule, -1, raw, raw_length,
                                      suggestion, suggestion_length);
-    if (suggestion != NULL)
+    if (!standard)
         return tdb_quality_add_issue(check->issues, state, record, (int)field, "address_nonstandard", -1,
                                      raw, raw_length, suggestion, suggestion_length);
     return TDB_OK;
+}
+
+/* Compare one written name with its normal form (NFKC, simplified characters,
+ * spaces removed). */
+static tdb_status check_name_part(table_check *check, uint32_t row, size_t field, const char *raw,
+                                  size_t raw_length, const char *value, size_t value_length)
+{
+    bool standard = raw_length == value_length && memcmp(raw, value, value_length) == 0;
+    count(check, (int)field, TDB_DIMENSION_NORMATIVITY, standard);
+    if (standard || value_length == 0) return TDB_OK;
+    return tdb_quality_add_issue(check->issues, check->state, (tdb_record_ref){check->table_index, row},
+                                 (int)field, "name_nonstandard", -1, raw, raw_length, value, value_length);
+}
+
+static tdb_status check_name(table_check *check, uint32_t row, size_t field, tdb_field_type type)
+{
+    tdb_status status = TDB_OK;
+    size_t value_length;
+    const char *value = tdb_build_value(check->state, (tdb_record_ref){check->table_index, row}, field,
+                                        &value_length, NULL);
+    part_cursor cursor = cell_parts(check, row, field);
+    if (type == TDB_FIELD_NAME) {
+        const char *raw = cursor.raw;
+        size_t raw_length = cursor.length;
+        trim(&raw, &raw_length);
+        return check_name_part(check, row, field, raw, raw_length, value, value_length);
+    }
+
+    const char *part;
+    size_t part_length;
+    uint32_t seq = 0;
+    while (next_part(&cursor, &part, &part_length)) {
+        size_t normal_length;
+        const char *normal = multi_part(value, value_length, ++seq, &normal_length);
+        if (part_length > 0)
+            TDB_FORWARD(check_name_part(check, row, field, part, part_length, normal, normal_length));
+    }
+cleanup:
+    return status;
 }
 
 /* Return true when a cell is an expiry date: such a date lies in the future, and
@@ -461,6 +587,7 @@ static tdb_status check_cell(table_check *check, uint32_t row, size_t field, boo
                                      raw, raw_length, NULL, 0);
     if (!(flags & TDB_NORM_PRESENT)) return TDB_OK;
     if (type == TDB_FIELD_ADDRESS) return check_address(check, row, field);
+    if (type == TDB_FIELD_NAME || type == TDB_FIELD_NAMES) return check_name(check, row, field, type);
     if (type == TDB_FIELD_DATE || type == TDB_FIELD_GENDER || type == TDB_FIELD_NUMBER)
         return check_checked_value(check, row, field, type, flags);
     return TDB_OK;
@@ -572,7 +699,8 @@ static void mark_measured(table_check *check)
                        type == TDB_FIELD_GENDER || type == TDB_FIELD_NUMBER;
         counts->cells[field][TDB_DIMENSION_ACCURACY].measured = checked;
         counts->cells[field][TDB_DIMENSION_NORMATIVITY].measured =
-            type_is_identifier(type) || type == TDB_FIELD_DATE || type == TDB_FIELD_ADDRESS;
+            type_is_identifier(type) || type == TDB_FIELD_DATE || type == TDB_FIELD_ADDRESS ||
+            type == TDB_FIELD_NAME || type == TDB_FIELD_NAMES;
     }
     for (size_t i = 0; i < TDB_ARRAY_LEN(reference_fields); i++) {
         const reference_field *reference = &reference_fields[i];

@@ -58,6 +58,10 @@ static const tdb_quality_rule rules[] = {
      "同一证件号码在基础库中登记的名称不同，建议值为基础库名称",
      "the base table records a different name for the same ID number; the suggestion is "
      "the base table's name"},
+    {"name_nonstandard", TDB_DIMENSION_NORMATIVITY, TDB_SEVERITY_INFO,
+     "姓名或名称未按规范填写（繁体字、全角字符或多余空格），请改为建议值",
+     "the name is not written in its standard form (traditional characters, full width or "
+     "extra spaces); use the suggested value"},
     {"duplicate_key", TDB_DIMENSION_CONSISTENCY, TDB_SEVERITY_WARNING,
      "同一数据源中主键重复，该记录与前面的记录主键相同",
      "the key repeats within the source: an earlier record has the same key"},
@@ -86,8 +90,9 @@ static const tdb_quality_rule rules[] = {
      "地址只能解析到县级或以上，缺少乡镇（街道）或村（社区）",
      "the address resolves only to county level or above; the town and village are missing"},
     {"address_nonstandard", TDB_DIMENSION_NORMATIVITY, TDB_SEVERITY_INFO,
-     "地址与标准地址写法不一致，建议值为标准地址",
-     "the address differs from its standard form; the suggestion is the standard address"},
+     "地址未写全省、市、县、乡镇、村各级行政区划名称，建议值为标准地址",
+     "the address leaves out an administrative level (province, city, county, town, "
+     "village); the suggestion is the standard address"},
 };
 
 static const char *const severity_names[TDB_SEVERITY_COUNT] = {"error", "warning", "info"};

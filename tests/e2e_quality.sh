@@ -53,20 +53,23 @@ INSERT INTO problem_rule VALUES
  ('id_fullwidth', 'id_nonstandard'), ('uscc_lowercase', 'id_nonstandard'),
  ('plate_format', 'id_nonstandard'), ('id_placeholder', 'placeholder'),
  ('owner_id_missing', 'value_missing'), ('owner_unknown', 'party_not_found'),
- ('name_homophone', 'name_mismatch'), ('name_traditional', 'name_mismatch'),
- ('name_separator', 'name_mismatch'), ('stale', 'stale_record'),
+ ('name_homophone', 'name_mismatch'), ('name_traditional', 'name_nonstandard'),
+ ('name_separator', 'name_mismatch'), ('name_separator', 'name_nonstandard'),
+ ('address_abbreviated', 'address_nonstandard'), ('address_abbreviated', 'address_partial'),
+ ('address_level_missing', 'address_nonstandard'), ('address_level_missing', 'address_partial'),
+ ('stale', 'stale_record'),
  ('duplicate_row', 'duplicate_key'), ('malformed_row', 'row_rejected');
 EOF
 sqlite3 "$db" ".import --csv --skip 1 fixtures/longchuan/truth/problems.csv problem"
 
-# A problem is detectable when its rule has the data it needs. A name conflict
-# needs a linked record, to compare with the base record's name. An unknown owner
-# needs a valid ID. A base-table name has no second spelling on its own line.
+# A problem is detectable when its rule has the data it needs. A misheard name
+# needs a linked record, to compare with the base record's name, and a base-table
+# name has no second spelling on its own line. An unknown owner needs a valid ID.
 sqlite3 "$db" <<'EOF'
 CREATE TABLE detectable AS
 SELECT p.* FROM problem p
 WHERE p.problem IN (SELECT problem FROM problem_rule)
-  AND NOT (p.problem LIKE 'name_%' AND (p.source IN ('persons') OR NOT EXISTS (
+  AND NOT (p.problem = 'name_homophone' AND (p.source IN ('persons') OR NOT EXISTS (
         SELECT 1 FROM link l JOIN source_file f USING (source_file_id)
         WHERE f.source = p.source AND l.source_line = p.line)))
   AND NOT (p.problem = 'owner_unknown' AND EXISTS (
@@ -83,7 +86,19 @@ for problem in $(sqlite3 "$db" "SELECT DISTINCT problem FROM problem_rule ORDER 
     check "seeded $problem reported" 0 \
         "SELECT count(*) FROM found WHERE problem = '$problem' AND hit = 0"
 done
-check "seeded problems present" 1 "SELECT count(DISTINCT problem) >= 15 FROM detectable"
+check "seeded problems present" 1 "SELECT count(DISTINCT problem) >= 17 FROM detectable"
+# Fuzzy linkage finds the owner of a mistyped ID; the work order suggests that
+# owner's ID, masked like the value.
+sqlite3 "$db" "CREATE TABLE truth_link (link_type TEXT, source TEXT, line INTEGER, to_kind TEXT, to_key TEXT)"
+sqlite3 "$db" ".import --csv --skip 1 fixtures/longchuan/truth/links.csv truth_link"
+check "mistyped IDs get suggestions" 1 \
+    "SELECT count(*) >= 20 FROM quality_issue q JOIN problem p ON p.source = q.source AND p.line = q.line AND p.field = q.field
+     WHERE p.problem IN ('id_mistyped', 'id_transposed') AND q.rule LIKE 'id_%' AND q.suggestion IS NOT NULL"
+check "suggested IDs are the true owners" 0 \
+    "SELECT count(*) FROM quality_issue q JOIN problem p ON p.source = q.source AND p.line = q.line AND p.field = q.field
+     WHERE p.problem IN ('id_mistyped', 'id_transposed') AND q.rule LIKE 'id_%' AND q.suggestion IS NOT NULL
+       AND q.suggestion NOT IN (SELECT substr(to_key, 1, 6) || '********' || substr(to_key, 15) FROM truth_link t
+                                WHERE t.source = q.source AND t.line = q.line)"
 check "owner id missing in co-owner cell" 1 \
     "SELECT count(*) FROM quality_issue WHERE source = 'housing' AND line = 50 AND field = 'owner_id' AND rule = 'value_missing'"
 
