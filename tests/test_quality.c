@@ -155,6 +155,38 @@ static void line_issue_stored(void **state)
     tdb_quality_issues_free(&issues);
 }
 
+/* A work order on an owner ID masks both the value and the suggestion, as fuzzy
+ * linkage's proposed ID would be; a plate is not masked. */
+static void add_issue_masks_ids(void **state)
+{
+    (void)state;
+    uint32_t lines[2] = {2, 7};
+    tdb_table table = {.kind = TDB_KIND_VEHICLE, .row_count = 2, .lines = lines};
+    tdb_build_state build = {.ingest = {.tables = &table, .table_count = 1}};
+    tdb_quality_issues issues = {0};
+    const char *value = "441622197612183175";
+    const char *suggestion = "441622197612183174";
+
+    assert_int_equal(tdb_quality_add_issue(&issues, &build, (tdb_record_ref){0, 1}, VEHICLE_OWNER_ID,
+                                           "id_checksum", -1, value, strlen(value), suggestion,
+                                           strlen(suggestion)),
+                     TDB_OK);
+    assert_int_equal(tdb_quality_add_issue(&issues, &build, (tdb_record_ref){0, 0}, VEHICLE_PLATE,
+                                           "id_nonstandard", TDB_SEVERITY_INFO, "粤P·12345", strlen("粤P·12345"),
+                                           "粤P12345", strlen("粤P12345")),
+                     TDB_OK);
+    assert_int_equal(issues.count, 2);
+    assert_int_equal(issues.items[0].line, 7);
+    assert_int_equal(issues.items[0].severity, TDB_SEVERITY_ERROR);
+    assert_string_equal(issues.arena.data + issues.items[0].value_offset, "441622********3175");
+    assert_true(issues.items[0].has_suggestion);
+    assert_string_equal(issues.arena.data + issues.items[0].suggestion_offset, "441622********3174");
+    assert_int_equal(issues.items[1].line, 2);
+    assert_string_equal(issues.arena.data + issues.items[1].value_offset, "粤P·12345");
+    assert_string_equal(issues.arena.data + issues.items[1].suggestion_offset, "粤P12345");
+    tdb_quality_issues_free(&issues);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +200,7 @@ int main(void)
         cmocka_unit_test(names_stable),
         cmocka_unit_test(days_epoch),
         cmocka_unit_test(line_issue_stored),
+        cmocka_unit_test(add_issue_masks_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
