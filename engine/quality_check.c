@@ -1,5 +1,5 @@
-/* Rule checks of one ingest table: every mapped cell (presence, identifiers, dates,
- * addresses), then every record (duplicate keys, freshness, owner and holder links).
+/* Rule checks of one ingest table: every mapped cell (presence, identifiers, names,
+ * dates, addresses), then every record (duplicate keys, freshness, owner and holder links).
  * Each check both adds the issues it finds and counts the metric it belongs to, so
  * the metrics and the work orders never disagree. */
 #define _POSIX_C_SOURCE 200809L
@@ -272,8 +272,8 @@ cleanup:
     return status;
 }
 
-/* Walks the parts of a multi-valued raw cell, split at the source's separators
- * and trimmed, in the order the normalizer numbers them. */
+/* Cursor over the parts of a multi-valued raw cell, split at the source's
+ * separators and trimmed, in the order the normalizer numbers them. */
 typedef struct part_cursor {
     const char *raw;
     size_t length;

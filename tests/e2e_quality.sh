@@ -1,10 +1,10 @@
 #!/bin/sh
-# End-to-end checks of the quality stage on the Longchuan fixture: every seeded
-# problem that the engine can detect has its work order with the right rule code
-# (the mapping is in docs/quality-rules.md), metrics are numerator / denominator,
-# identifiers are masked, output does not depend on the thread count, theme rows
-# have lineage, the Chinese views work, and `themedb export` / `themedb report`
-# behave as their help describes.
+# End-to-end checks of the quality stage on the Longchuan fixture. Every seeded
+# problem that the engine can detect must have its work order with the right rule
+# code (the mapping is in docs/quality-rules.md). Metrics must be numerator /
+# denominator, identifiers masked, and the output the same whatever the thread
+# count. Theme rows must have lineage, the Chinese views must work, and
+# `themedb export` / `themedb report` must behave as their help describes.
 set -eu
 
 : "${THEMEDB:?set THEMEDB to the themedb binary}"
