@@ -83,7 +83,7 @@ static void print_rules(const tdb_report *report, tdb_report_language language, 
         print_cell(out, number, -8);
         fputs("  ", out);
         print_cell(out, tdb_report_severity(language, rule->severity), 9);
-        print_cell(out, rule->code, 20);
+        print_cell(out, rule->code, 21);
         fprintf(out, "%s\n", language == TDB_REPORT_ZH ? rule->message_zh : rule->message_en);
     }
 }
