@@ -29,7 +29,7 @@ uint64_t tdb_link_hash(const void *bytes, size_t length, uint64_t seed)
     return hash ? hash : 1;
 }
 
-/* Longest placeholder in bytes (暂无, 不详, 未知 are 6). */
+/* Maximum length of a placeholder in bytes (暂无, 不详, 未知 are 6). */
 #define MAX_PLACEHOLDER_BYTES 6
 
 static bool is_placeholder(const char *text)

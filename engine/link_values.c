@@ -1,7 +1,7 @@
 /* Value frequencies for record linkage. A value held by more than generic_count base
  * records or more than generic_count query records is generic: a phone shared by a
  * village office, a placeholder ID, the commonest names. Generic IDs and phones are
- * compared as missing; a generic name is compared, with a weight lowered by its
+ * compared as missing. A generic name is compared, with a weight lowered by its
  * frequency, but never counts as the evidence a link needs. */
 #include <string.h>
 
