@@ -71,8 +71,9 @@ void tdb_link_config_init(tdb_link_config *config)
 static bool config_valid(const tdb_link_config *config)
 {
     return config->threshold > 0 && config->threshold < 1 && config->threads >= 0 &&
-           config->max_block_size > 0 && config->em_max_iterations >= 0 &&
-           config->em_tolerance > 0;
+           config->max_block_size > 0 && config->u_samples > 0 &&
+           config->em_max_iterations >= 0 && config->em_tolerance > 0 &&
+           config->generic_count > 0;
 }
 
 void tdb_link_result_free(tdb_link_result *result)

@@ -371,6 +371,45 @@ static void shared_phone_no_link(void **state)
     tdb_link_result_free(result);
 }
 
+/* A company's mistyped credit code on 80 vehicle records, all under its own name:
+ * frequent, but not generic, so every record links. */
+static void fleet_owner_not_generic(void **state)
+{
+    (void)state;
+    enum { FLEET = 80 };
+    population people;
+    make_population(&people, 600, 60);
+    size_t base_count = people.base_count + 1, query_count = people.query_count + FLEET;
+    tdb_link_record *base = calloc(base_count, sizeof *base);
+    tdb_link_record *queries = calloc(query_count, sizeof *queries);
+    memcpy(base, people.base_records, people.base_count * sizeof *base);
+    memcpy(queries, people.query_records, people.query_count * sizeof *queries);
+    base[base_count - 1] = (tdb_link_record){"龙川县老隆运输有限公司", "91441622MA4UH3TX2B",
+                                             NULL, "07626712345", "老隆镇东门村", NULL};
+    for (size_t i = people.query_count; i < query_count; i++)
+        queries[i] = (tdb_link_record){"龙川县老隆运输有限公司", "91441622MA4UH3TX28", NULL,
+                                       NULL, NULL, NULL};
+    tdb_link_config config;
+    tdb_link_config_init(&config);
+    tdb_link_result *result = NULL;
+    assert_int_equal(tdb_link_run(&config, base, base_count, queries, query_count, &result),
+                     TDB_OK);
+
+    assert_int_equal(result->stats.generic_values[TDB_LINK_ID_NUMBER], 0);
+    assert_int_equal(result->stats.generic_values[TDB_LINK_NAME], 0);
+    size_t fleet_links = 0;
+    for (size_t i = 0; i < result->match_count; i++) {
+        if (result->matches[i].query >= people.query_count &&
+            result->matches[i].base == base_count - 1)
+            fleet_links++;
+    }
+    assert_int_equal(fleet_links, FLEET);
+    tdb_link_result_free(result);
+    free(base);
+    free(queries);
+    free_population(&people);
+}
+
 static void placeholder_id_generic(void **state)
 {
     (void)state;
@@ -605,6 +644,7 @@ int main(void)
         cmocka_unit_test(em_converges_synthetic),
         cmocka_unit_test(id_deletion_finds_transposition),
         cmocka_unit_test(shared_phone_no_link),
+        cmocka_unit_test(fleet_owner_not_generic),
         cmocka_unit_test(placeholder_id_generic),
         cmocka_unit_test(same_links_one_two_threads),
         cmocka_unit_test(oversized_block_reported),

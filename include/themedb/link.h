@@ -63,12 +63,13 @@ typedef struct tdb_link_config {
     size_t u_samples;      /* random pairs drawn to estimate u (all pairs when fewer exist) */
     int em_max_iterations; /* upper bound on EM iterations */
     double em_tolerance;   /* EM stops when no parameter moves by more than this */
-    size_t generic_count;  /* a value held by more base or more query records is generic */
+    size_t generic_count;  /* a name held by more base records is generic, and so is a value held
+                              by more records under more distinct names (or IDs, for a name) */
 } tdb_link_config;
 
 /* Fill CONFIG with the defaults: threshold 0.9, best link, OpenMP default threads,
  * seed 1, blocks up to 1000 records, 1 000 000 u samples, 100 EM iterations, tolerance
- * 1e-6, values held by more than 50 records generic. */
+ * 1e-6, generic_count 50. */
 void tdb_link_config_init(tdb_link_config *config);
 
 typedef struct tdb_link_match {
