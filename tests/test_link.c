@@ -597,6 +597,37 @@ static void ambiguous_twins_unlinked(void **state)
     free_population(&people);
 }
 
+static void birth_date_from_id(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query_id, *query_birth;
+        int expected;
+    } cases[] = {
+        {"441622199003071234", NULL, 0},       /* 18 digits: characters 7-14 */
+        {"441622900307123", NULL, 0},          /* 15 digits: 19 + characters 7-12 */
+        {"44162219900307123X", NULL, 0},       /* final X */
+        {"441622199003081234", NULL, 1},       /* one digit off */
+        {"91441622MA4UH3TX2B", NULL, -1},      /* a credit code has no birth date */
+        {"9144162219900307TX", NULL, -1},      /* not even with digits in the middle */
+        {NULL, "19900307", 0},
+        {NULL, "1990-03-07", -1},              /* not YYYYMMDD */
+    };
+    tdb_link_record base[] = {{"张小明", NULL, "19900307", NULL, NULL, NULL}};
+    tdb_link_record queries[] = {{"张小明", NULL, NULL, NULL, NULL, NULL}};
+    tdb_link_config config;
+    tdb_link_config_init(&config);
+    tdb_link_result *result = NULL;
+    assert_int_equal(tdb_link_run(&config, base, 1, queries, 1, &result), TDB_OK);
+    for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
+        tdb_link_record query = {"张小明", cases[i].query_id, cases[i].query_birth, NULL, NULL, NULL};
+        tdb_link_explanation explanation;
+        assert_int_equal(tdb_link_score_pair(result, &query, &base[0], &explanation), TDB_OK);
+        assert_int_equal(explanation.levels[TDB_LINK_BIRTH_DATE], cases[i].expected);
+    }
+    tdb_link_result_free(result);
+}
+
 static void run_rejects_bad_config(void **state)
 {
     (void)state;
@@ -652,6 +683,7 @@ int main(void)
         cmocka_unit_test(one_to_one_uses_base_once),
         cmocka_unit_test(match_weight_adds_up),
         cmocka_unit_test(ambiguous_twins_unlinked),
+        cmocka_unit_test(birth_date_from_id),
         cmocka_unit_test(run_rejects_bad_config),
         cmocka_unit_test(run_reports_nomem),
     };
