@@ -212,7 +212,7 @@ static void dirty_copy(sample_record *query, const sample_record *person, size_t
         query->id[16] = query->id[16] == '9' ? '0' : (char)(query->id[16] + 1);
         query->phone[0] = '\0';
         break;
-    case 3: /* legacy ID missing, only name, birth date and village */
+    case 3: /* ID and phone missing: only name, birth date and village are left */
         query->id[0] = '\0';
         query->phone[0] = '\0';
         break;
