@@ -291,7 +291,11 @@ static tdb_status weights_json(const tdb_link_match *match, char **out)
     tdb_buf json = {0};
     tdb_status status = tdb_buf_append_char(&json, '{');
     for (int field = 0; field < TDB_LINK_FIELDS && status == TDB_OK; field++) {
-        status = tdb_buf_printf(&json, "%s\"%s\": %.3f", field ? ", " : "", tdb_link_field_name(field),
+        const char *level = match->levels[field] == TDB_LINK_LEVEL_NULL
+                                ? "null"
+                                : tdb_link_level_name(field, match->levels[field]);
+        status = tdb_buf_printf(&json, "%s\"%s\": {\"level\": \"%s\", \"weight\": %.3f}",
+                                field ? ", " : "", tdb_link_field_name(field), level,
                                 match->field_weights[field]);
     }
     if (status == TDB_OK) status = tdb_buf_append_char(&json, '}');

@@ -15,6 +15,7 @@ typedef struct command {
 static const command commands[] = {
     {"build", tdb_cmd_build, N_("build theme.db from a manifest")},
     {"eval", tdb_cmd_eval, N_("measure links against a truth file: precision, recall, F1")},
+    {"explain", tdb_cmd_explain, N_("show why a record is linked to its owner, or why not")},
     {"summary", tdb_cmd_summary, N_("print the row counts of a theme database")},
     {"version", tdb_cmd_version, N_("print the version")},
     {"check-id", tdb_cmd_check_id, N_("check ID numbers, credit codes, VINs, plates and other identifiers")},
