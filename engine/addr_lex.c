@@ -590,6 +590,7 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     if (!suffix_allowed(lex, rule->component)) return false;
     /* 横街镇, 中山街道: a road word before a town suffix is part of the town name */
     if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), U"道镇乡村区")) return false;
+    if (rule->component == TDB_ADDR_ROAD && word_at(lex, end, U"街道")) return false; /* 黄巷街道 */
     /* 红街公寓, 花园街小区: a road word inside an estate name */
     if (rule->component == TDB_ADDR_ROAD) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
@@ -599,9 +600,10 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     /* 双菱新村 is an estate, not a village */
     if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, U"新村")) return false;
     if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, U"小区")) return false;
-    /* 青口西区, 凌云三区, 滨海园区: parts of estates and zones, not counties */
+    /* 青口西区, 凌云三区, 滨海园区: parts of estates and zones, not counties (but 江北区
+     * and 城北区 are) */
     if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 1, U"区") &&
-        (char_in(char_at(lex, end - 2), U"东西南北中一二三四五六七八九十园业新") ||
+        ((end - lex->pos > 3 && char_in(char_at(lex, end - 2), U"东西南北中一二三四五六七八九十园业新")) ||
          end - lex->pos > 4))
         return false;
     /* 市场, 市民: the suffix character starts another word */

@@ -153,8 +153,11 @@ static void add_candidate(const tdb_address_scratch *scratch, candidate_list *li
     if (candidate.kind == TDB_GAZ_KEY_FORMER || candidate.kind == TDB_GAZ_KEY_FORMER_ALIAS)
         candidate.renamed = true;
     if (candidate.kind == TDB_GAZ_KEY_ALIAS || candidate.kind == TDB_GAZ_KEY_FORMER_ALIAS) {
-        if (!alias_acceptable(scratch, at_start, level, candidate.end)) return;
         size_t suffix = suffix_at(scratch, candidate.end, level);
+        /* 富阳市场口镇: a suffix of the unit's level wins over 市场 */
+        if (suffix == 0 && !alias_acceptable(scratch, at_start, level, candidate.end)) return;
+        if (suffix > 0 && at_start && level == TDB_LEVEL_TOWN && scratch->scope == TDB_GAZ_NONE)
+            return;
         if (suffix > 0) {
             candidate.renamed = true;
             candidate.end = (uint16_t)(candidate.end + suffix);
