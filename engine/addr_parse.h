@@ -125,8 +125,8 @@ void tdb_addr_lex(tdb_address_scratch *scratch);
 bool tdb_addr_add_span(tdb_address_scratch *scratch, tdb_addr_component component,
                        size_t start, size_t end, const char *value, size_t value_length);
 
-/* Append the UTF-8 of characters [START, END) to BUF (at most CAPACITY bytes); returns
- * the bytes written. */
+/* Copy the UTF-8 of characters [START, END) into BUF, at most CAPACITY bytes, and
+ * return the bytes written. */
 size_t tdb_addr_copy_chars(const tdb_address_scratch *scratch, size_t start, size_t end,
                            char *buf, size_t capacity);
 

@@ -200,8 +200,8 @@ tdb_status tdb_text_fold_with(const char *text, size_t length, tdb_fold_spaces s
     size_t run_count = 0;
     size_t pos = 0;
 
-    /* Reserve room for the usual case, where the output is no longer than the input;
-     * this also makes OUT a valid string when TEXT folds to nothing. */
+    /* Reserve room for the usual case, where the output is no longer than the input.
+     * This also makes OUT a valid string when TEXT folds to nothing. */
     void *data = out->data;
     TDB_FORWARD(tdb_grow(&data, &out->cap, out->len + length + 16, 1));
     out->data = data;
