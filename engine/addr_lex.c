@@ -316,6 +316,13 @@ static void add_number_span(lexer *lex, tdb_addr_component component, size_t sta
 
 /* ---- Number tokens -------------------------------------------------------------- */
 
+/* Return true when a road word follows 号 at POS: 范家二号路, 24号大街. */
+static bool numbered_road_follows(const lexer *lex, size_t pos)
+{
+    return char_in(char_at(lex, pos), U"路街巷弄道") || word_at(lex, pos, U"大街") ||
+           word_at(lex, pos, U"大道");
+}
+
 /* Read `5-2-301` (building, unit, room) or `3-502` (building, room) at POS. */
 static bool lex_dashed(lexer *lex, size_t pos, const number *first)
 {
@@ -479,7 +486,7 @@ static bool lex_number(lexer *lex)
     case MARKER_PHASE: return false; /* part of an estate name: 二期, A区 */
     case MARKER_HAO: {
         /* 范家二号路: a numbered road name, not a house number */
-        if (char_in(char_at(lex, end), U"路街巷弄道")) return false;
+        if (numbered_road_follows(lex, end)) return false;
         tdb_addr_component component = hao_component(lex, &num);
         if (component == TDB_ADDR_ROAD_NO) {
             lex_road_number(lex, start, &num, end);
@@ -540,7 +547,7 @@ static bool number_starts(const lexer *lex, size_t pos)
     while (has_class(lex, end, CLASS_NUMERAL)) end++;
     size_t marker_length = 0;
     marker_kind marker = marker_at(lex, end, &marker_length);
-    if (marker == MARKER_HAO && char_in(char_at(lex, end + 1), U"路街巷弄道")) return false;
+    if (marker == MARKER_HAO && numbered_road_follows(lex, end + 1)) return false;
     return marker != MARKER_NONE && marker != MARKER_PHASE && marker != MARKER_LANE;
 }
 
@@ -591,6 +598,10 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     /* 横街镇, 中山街道: a road word before a town suffix is part of the town name */
     if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), U"道镇乡村区")) return false;
     if (rule->component == TDB_ADDR_ROAD && word_at(lex, end, U"街道")) return false; /* 黄巷街道 */
+    /* 码道南路: a road word followed by a direction and a road suffix goes on */
+    if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), U"东西南北中") &&
+        char_in(char_at(lex, end + 1), U"路街"))
+        return false;
     /* 红街公寓, 花园街小区: a road word inside an estate name */
     if (rule->component == TDB_ADDR_ROAD) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
