@@ -738,6 +738,14 @@ static void lex_word(lexer *lex)
     tdb_addr_component component = TDB_ADDR_ESTATE;
     size_t end = find_word_end(lex, start, &component);
 
+    /* A lone character left between other tokens (门 in 97号门, 南 after a number) is
+     * not a name. */
+    if (component == TDB_ADDR_ESTATE && end - start == 1 && !is_digit(char_at(lex, start)) &&
+        !is_letter(char_at(lex, start))) {
+        lex->scratch->flags |= TDB_ADDR_NOISE_DROPPED;
+        lex->pos = end;
+        return;
+    }
     add_text_span(lex, component, start, end);
     lex->pos = end;
 }
