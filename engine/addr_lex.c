@@ -516,7 +516,11 @@ static bool suffix_allowed(const lexer *lex, tdb_addr_component component)
             if (lex->seen[deeper]) return false;
         }
         return !lex->detail_started;
-    case TDB_ADDR_TOWN: return !lex->detail_started && !lex->seen[TDB_ADDR_TOWN] && !lex->seen[TDB_ADDR_VILLAGE];
+    case TDB_ADDR_TOWN:
+        /* 瓯海大道梧田街道: a town may follow roads, but not numbers or estates */
+        return !lex->seen[TDB_ADDR_TOWN] && !lex->seen[TDB_ADDR_VILLAGE] &&
+               !lex->seen[TDB_ADDR_ROAD_NO] && !lex->seen[TDB_ADDR_BUILDING] &&
+               !lex->seen[TDB_ADDR_ESTATE];
     case TDB_ADDR_VILLAGE:
         return !lex->seen[TDB_ADDR_VILLAGE] && !lex->seen[TDB_ADDR_ROAD] && !lex->seen[TDB_ADDR_ESTATE];
     default: return true;
