@@ -323,6 +323,30 @@ static bool numbered_road_follows(const lexer *lex, size_t pos)
            word_at(lex, pos, U"大道");
 }
 
+/* Return true when the last span read is of COMPONENT and ends where the lexer is. */
+static bool last_span_is(const lexer *lex, tdb_addr_component component)
+{
+    size_t count = lex->scratch->span_count;
+    return count > 0 && lex->scratch->spans[count - 1].component == component &&
+           lex->scratch->spans[count - 1].end == lex->pos;
+}
+
+/* Return the length of the dash between two numbers at POS: '-' or '--', or 一 used as
+ * a dash between digits (17一10一6). Returns 0 when there is none. */
+static size_t dash_length(const lexer *lex, size_t pos)
+{
+    if (char_at(lex, pos) == '-') return char_at(lex, pos + 1) == '-' ? 2 : 1;
+    if (char_at(lex, pos) == 0x4E00 && is_digit(char_at(lex, pos - 1)) && is_digit(char_at(lex, pos + 1)))
+        return 1;
+    return 0;
+}
+
+/* Return true when A-B is a range of house numbers: same width, B above A. */
+static bool is_range(const number *a, const number *b)
+{
+    return a->length == b->length && a->length >= 2 && strcmp(b->text, a->text) > 0;
+}
+
 /* Read `5-2-301` (building, unit, room) or `3-502` (building, room) at POS. */
 static bool lex_dashed(lexer *lex, size_t pos, const number *first)
 {
@@ -333,10 +357,12 @@ static bool lex_dashed(lexer *lex, size_t pos, const number *first)
     starts[0] = pos;
     size_t end = first->end;
 
-    while (count < 4 && char_at(lex, end) == '-' &&
-           (is_digit(char_at(lex, end + 1)) || is_letter(char_at(lex, end + 1)))) {
-        starts[count] = end + 1;
-        if (!read_number(lex, end + 1, &parts[count]) || parts[count].chinese) break;
+    for (;;) {
+        size_t dashes = dash_length(lex, end);
+        if (count == 4 || dashes == 0) break;
+        if (!is_digit(char_at(lex, end + dashes)) && !is_letter(char_at(lex, end + dashes))) break;
+        starts[count] = end + dashes;
+        if (!read_number(lex, end + dashes, &parts[count]) || parts[count].chinese) break;
         end = parts[count].end;
         count++;
     }
@@ -344,6 +370,17 @@ static bool lex_dashed(lexer *lex, size_t pos, const number *first)
 
     size_t marker_length = 0;
     marker_kind marker = marker_at(lex, end, &marker_length);
+    /* 659-697号, 0919-0922号: a range of numbers is one number */
+    if (count == 2 && marker == MARKER_HAO && is_range(&parts[0], &parts[1])) {
+        char value[2 * NUMBER_TEXT_MAX + 8];
+        int length = snprintf(value, sizeof value, "%s-%s号", parts[0].text, parts[1].text);
+        tdb_addr_component component = lex->seen[TDB_ADDR_ROAD_NO] || last_span_is(lex, TDB_ADDR_ESTATE)
+                                           ? TDB_ADDR_ROOM
+                                           : TDB_ADDR_ROAD_NO;
+        add_span(lex, component, pos, end + marker_length, value, (size_t)length);
+        lex->pos = end + marker_length;
+        return true;
+    }
     /* 12-3号 right after a road is one road number. */
     if (count == 2 && lex->seen[TDB_ADDR_ROAD] && !lex->seen[TDB_ADDR_ROAD_NO] &&
         (marker == MARKER_HAO || marker == MARKER_NONE) && !lex->seen[TDB_ADDR_ESTATE]) {
@@ -378,13 +415,6 @@ static bool lex_dashed(lexer *lex, size_t pos, const number *first)
     return true;
 }
 
-/* Return true when the last span read is of COMPONENT and ends where the lexer is. */
-static bool last_span_is(const lexer *lex, tdb_addr_component component)
-{
-    size_t count = lex->scratch->span_count;
-    return count > 0 && lex->scratch->spans[count - 1].component == component &&
-           lex->scratch->spans[count - 1].end == lex->pos;
-}
 
 /* Classify 号 by what came before: a room after a unit or floor, else the first one is
  * the road number (also after a village or estate: 昌兴村林家1005号), then a building. */
@@ -457,7 +487,7 @@ static bool lex_number(lexer *lex)
     size_t marker_length = 0;
 
     if (!read_number(lex, start, &num)) return false;
-    if (!num.chinese && char_at(lex, num.end) == '-' && lex_dashed(lex, start, &num)) return true;
+    if (!num.chinese && dash_length(lex, num.end) && lex_dashed(lex, start, &num)) return true;
 
     /* 12之3号 */
     number second;

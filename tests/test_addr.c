@@ -340,6 +340,11 @@ static void parse_numbers_and_layout(void **state)
         {"范家二号路238号", TDB_ADDR_ROAD, "范家二号路"},
         {"范家二号路238号", TDB_ADDR_ROAD_NO, "238号"},
         {"石祥路与通益路交叉口", TDB_ADDR_ROAD, "石祥路通益路"},
+        {"幸福里小区17一10一6", TDB_ADDR_BUILDING, "17栋"},
+        {"幸福里小区17一10一6", TDB_ADDR_UNIT, "10单元"},
+        {"幸福里小区17一10一6", TDB_ADDR_ROOM, "6室"},
+        {"华东农贸市场74-78号", TDB_ADDR_ROOM, "74-78号"},
+        {"南官大道174--178号", TDB_ADDR_ROAD_NO, "174-178号"},
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
         parse(f, cases[i].text, NULL, &f->first);
