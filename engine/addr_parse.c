@@ -15,7 +15,7 @@
 #include "text_utf8.h"
 #include "themedb/text.h"
 
-#define ADMIN_NAME_CHARS_MAX 24 /* longest gazetteer key searched, in characters */
+#define ADMIN_NAME_CHARS_MAX 24 /* maximum gazetteer key length searched, in characters */
 #define ADMIN_CANDIDATES_MAX 64
 #define ADMIN_SEARCH_STEPS_MAX 4000
 
@@ -420,8 +420,8 @@ static size_t skip_separators(const tdb_address_scratch *scratch, size_t pos)
 /* Record that the search reached (POS, CUR) with SCORE. Returns false when it reached
  * that state before with a score at least as high: what follows depends only on the
  * state, so this path cannot do better. When the table is full nothing is pruned.
- * NOTE: the depth limit makes the future depend on the depth too; it is reached only by
- * addresses with more than TDB_LEVEL_VILLAGE + 2 division names. */
+ * NOTE: the depth limit also shapes what follows, but only addresses with more than
+ * TDB_LEVEL_VILLAGE + 2 division names reach it. */
 static bool visit_state(tdb_address_scratch *scratch, size_t pos, uint32_t cur, double score)
 {
     uint32_t key = (uint32_t)pos * 2654435761u ^ cur * 40503u;
