@@ -284,6 +284,10 @@ long gen_file_line(const gen_file *file);
 tdb_status gen_file_field(gen_file *file, const char *value);
 /* Remove the last field of the pending record (for ragged rows). */
 void gen_file_drop_last_field(gen_file *file);
+/* Keep a copy of the pending record, to be written later by gen_file_write_saved. */
+tdb_status gen_file_save_record(gen_file *file);
+/* Write the record kept by gen_file_save_record as a well-formed record. */
+tdb_status gen_file_write_saved(gen_file *file);
 /* End the pending record: convert, compress and write it. INVALID_BYTE appends one
  * byte that is invalid in the file's encoding to the record's first field. */
 tdb_status gen_file_end_record(gen_file *file, bool invalid_byte);
@@ -319,6 +323,7 @@ typedef struct gen_record {
     const gen_options *options;
     gen_truth *truth;
     const char *source; /* manifest section name */
+    bool base;          /* a base table: a malformed row is followed by a clean copy */
     gen_file *file;
     gen_rng rng;
     long line;
