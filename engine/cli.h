@@ -3,6 +3,9 @@
 #ifndef THEMEDB_CLI_H
 #define THEMEDB_CLI_H
 
+int tdb_cmd_build(int argc, char **argv);
+int tdb_cmd_summary(int argc, char **argv);
 int tdb_cmd_version(int argc, char **argv);
+int tdb_cmd_check_id(int argc, char **argv);
 
 #endif

@@ -52,7 +52,8 @@ static const char *locale_from_environment(void)
 static bool directory_has_catalogue(const char *directory)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/zh_CN/LC_MESSAGES/themedb.mo", directory);
+    int written = snprintf(path, sizeof path, "%s/zh_CN/LC_MESSAGES/themedb.mo", directory);
+    if (written < 0 || (size_t)written >= sizeof path) return false;
     return access(path, R_OK) == 0;
 }
 

@@ -1,0 +1,249 @@
+/* The build pipeline: manifest, ingest, normalize, assemble, link, write. Each stage
+ * is timed; the timings go to the log and to build_run. */
+#define _GNU_SOURCE
+#include "themedb/build.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "build.h"
+#include "log.h"
+#include "out_sqlite.h"
+#include "write_theme.h"
+
+static void add_timing(tdb_build_state *state, const char *stage, double started)
+{
+    if (state->timing_count < TDB_ARRAY_LEN(state->timings)) {
+        state->timings[state->timing_count].stage = stage;
+        state->timings[state->timing_count].seconds = tdb_now() - started;
+        state->timing_count++;
+    }
+    TDB_LOG(TDB_LOG_INFO, _("stage %s done in %.2f s"), stage, tdb_now() - started);
+}
+
+static int today_utc(void)
+{
+    time_t now = time(NULL);
+    struct tm parts;
+    gmtime_r(&now, &parts);
+    return (parts.tm_year + 1900) * 10000 + (parts.tm_mon + 1) * 100 + parts.tm_mday;
+}
+
+static void format_utc(char *out, size_t size, time_t when)
+{
+    struct tm parts;
+    gmtime_r(&when, &parts);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &parts);
+}
+
+static char *choose_output(const tdb_build_options *options, const tdb_manifest *manifest)
+{
+    if (options->output_path != NULL) return tdb_strdup(options->output_path);
+    tdb_buf path = {0};
+    const char *name = manifest->output ? manifest->output : "theme.db";
+    if (name[0] == '/')
+        tdb_buf_append_str(&path, name);
+    else
+        tdb_buf_printf(&path, "%s/%s", manifest->directory, name);
+    return path.data;
+}
+
+/* An output path that is also an input would overwrite the data being read. */
+static bool output_is_input(const tdb_manifest *manifest, const char *output, tdb_buf *problems)
+{
+    char output_real[PATH_MAX];
+    if (realpath(output, output_real) == NULL) return false;
+    bool clash = false;
+    for (size_t i = 0; i < manifest->source_count; i++) {
+        char input_real[PATH_MAX];
+        const char *path = manifest->sources[i].path;
+        if (path == NULL || realpath(path, input_real) == NULL) continue;
+        if (strcmp(input_real, output_real) == 0) {
+            tdb_buf_printf(problems, "%s:%d: %s\n", manifest->path, manifest->sources[i].line,
+                           _("this source is also the output file; choose another output path"));
+            clash = true;
+        }
+    }
+    return clash;
+}
+
+static tdb_status write_build_run(tdb_build_state *state, tdb_writer *writer, time_t started)
+{
+    tdb_status status = TDB_OK;
+    sqlite3_stmt *statement = NULL;
+    tdb_buf timings = {0};
+    char manifest_hash[17];
+    char as_of[16];
+    char started_text[32];
+    char finished_text[32];
+
+    TDB_FORWARD(tdb_buf_append_char(&timings, '{'));
+    for (size_t i = 0; i < state->timing_count; i++)
+        TDB_FORWARD(tdb_buf_printf(&timings, "%s\"%s\": %.3f", i ? ", " : "", state->timings[i].stage,
+                                   state->timings[i].seconds));
+    TDB_FORWARD(tdb_buf_append_char(&timings, '}'));
+    snprintf(manifest_hash, sizeof manifest_hash, "%016llx",
+             (unsigned long long)state->manifest->content_hash);
+    snprintf(as_of, sizeof as_of, "%04d-%02d-%02d", state->as_of / 10000, state->as_of / 100 % 100,
+             state->as_of % 100);
+    format_utc(started_text, sizeof started_text, started);
+    format_utc(finished_text, sizeof finished_text, time(NULL));
+
+    TDB_FORWARD(tdb_writer_prepare(writer,
+                                   "INSERT INTO build_run VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                   &statement));
+    sqlite3_bind_text(statement, 1, TDB_VERSION, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 2, state->manifest->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 3, manifest_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 4, state->manifest->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 5, state->manifest->scope, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 6, as_of, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 7, started_text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 8, finished_text, -1, SQLITE_STATIC);
+    sqlite3_bind_int(statement, 9, state->threads);
+    sqlite3_bind_text(statement, 10, timings.data, -1, SQLITE_STATIC);
+    TDB_FORWARD(tdb_writer_insert(writer, statement));
+cleanup:
+    sqlite3_finalize(statement);
+    tdb_buf_free(&timings);
+    return status;
+}
+
+/* Read and check the manifest and every header; print all problems at once. */
+static tdb_status load_manifest(const tdb_build_options *options, tdb_manifest **manifest,
+                                char **output)
+{
+    tdb_buf problems = {0};
+    tdb_status status = tdb_manifest_load(options->manifest_path, manifest, &problems);
+    if (status == TDB_OK) status = tdb_manifest_check_headers(*manifest, &problems);
+    if (status == TDB_OK) {
+        *output = choose_output(options, *manifest);
+        if (*output == NULL) status = TDB_ERR_NOMEM;
+        else if (output_is_input(*manifest, *output, &problems)) status = TDB_ERR_INVALID;
+    }
+    if (status == TDB_ERR_INVALID) {
+        fputs(problems.data ? problems.data : "", stderr);
+        TDB_LOG(TDB_LOG_ERROR, _("the manifest has problems; nothing was built"));
+    }
+    tdb_buf_free(&problems);
+    return status;
+}
+
+static tdb_status run_stages(tdb_build_state *state, const char *output, time_t started)
+{
+    tdb_status status = TDB_OK;
+    tdb_buf message = {0};
+    tdb_writer *writer = NULL;
+    double stage_start = tdb_now();
+
+    TDB_LOG(TDB_LOG_INFO, _("build: %zu sources, %d threads, as of %d"),
+            state->manifest->source_count, state->threads, state->as_of);
+    status = tdb_ingest_all(state->manifest, &state->ingest, &message);
+    TDB_FORWARD(status);
+    add_timing(state, "ingest", stage_start);
+
+    stage_start = tdb_now();
+    tdb_normalize_options normalize = {.manifest = state->manifest, .threads = state->threads,
+                                       .reference_date = state->as_of};
+    TDB_FORWARD(tdb_normalize_all(state->ingest.tables, state->ingest.table_count, &normalize,
+                                  &state->normalized));
+    add_timing(state, "normalize", stage_start);
+
+    stage_start = tdb_now();
+    TDB_FORWARD(tdb_assemble_entities(state));
+    TDB_FORWARD(tdb_assemble_addresses(state));
+    add_timing(state, "assemble", stage_start);
+
+    stage_start = tdb_now();
+    TDB_FORWARD(tdb_link_exact(state));
+    add_timing(state, "link", stage_start);
+
+    stage_start = tdb_now();
+    TDB_FORWARD(tdb_writer_open(output, &writer, &message));
+    TDB_FORWARD(tdb_write_theme(state, writer));
+    add_timing(state, "write", stage_start);
+    TDB_FORWARD(write_build_run(state, writer, started));
+    status = tdb_writer_finish(writer, &message);
+    writer = NULL;
+    TDB_FORWARD(status);
+cleanup:
+    tdb_writer_abort(writer);
+    if (status != TDB_OK) {
+        if (message.len > 0)
+            TDB_LOG(TDB_LOG_ERROR, "%s", message.data);
+        else
+            TDB_LOG(TDB_LOG_ERROR, _("build failed: %s"), tdb_status_str(status));
+        TDB_LOG(TDB_LOG_ERROR, _("%s was left unchanged"), output);
+    }
+    tdb_buf_free(&message);
+    return status;
+}
+
+tdb_status tdb_build(const tdb_build_options *options)
+{
+    tdb_build_state state = {0};
+    tdb_manifest *manifest = NULL;
+    char *output = NULL;
+    time_t started = time(NULL);
+    double clock_start = tdb_now();
+
+    tdb_status status = load_manifest(options, &manifest, &output);
+    if (status != TDB_OK) goto cleanup;
+
+    state.manifest = manifest;
+    state.threads = options->threads > 0 ? options->threads : manifest->threads;
+#ifdef _OPENMP
+    if (state.threads <= 0) state.threads = omp_get_max_threads();
+#else
+    state.threads = 1;
+#endif
+    state.as_of = options->as_of ? options->as_of : manifest->as_of ? manifest->as_of : today_utc();
+    status = run_stages(&state, output, started);
+    if (status == TDB_OK)
+        TDB_LOG(TDB_LOG_INFO, _("wrote %s in %.2f s"), output, tdb_now() - clock_start);
+cleanup:
+    tdb_build_state_free(&state);
+    tdb_manifest_free(manifest);
+    tdb_free(output);
+    return status;
+}
+
+void tdb_build_state_free(tdb_build_state *state)
+{
+    for (int kind = 0; kind < TDB_ENTITY_COUNT; kind++) {
+        tdb_free(state->entities[kind].chosen);
+        tdb_free(state->entities[kind].ids);
+        tdb_key_index_free(&state->entities[kind].index);
+    }
+    if (state->row_entity != NULL) {
+        for (size_t t = 0; t < state->ingest.table_count; t++) tdb_free(state->row_entity[t]);
+        tdb_free(state->row_entity);
+    }
+    for (size_t i = 0; i < state->links.count; i++) tdb_free(state->links.items[i].field_weights);
+    tdb_free(state->links.items);
+
+    tdb_address_registry *registry = &state->addresses;
+    for (size_t a = 0; a < registry->address_count; a++) {
+        tdb_address_entry *entry = &registry->addresses[a];
+        tdb_free(entry->canonical);
+        tdb_free(entry->flags);
+        for (int c = 0; c < TDB_ADDRESS_COMPONENTS; c++) tdb_free(entry->components[c]);
+    }
+    tdb_free(registry->addresses);
+    tdb_key_index_free(&registry->address_index);
+    tdb_key_index_free(&registry->text_index);
+    tdb_buf_free(&registry->texts);
+    tdb_free(registry->text_offsets);
+    tdb_free(registry->text_address);
+
+    tdb_normalize_free(state->normalized, state->ingest.table_count);
+    tdb_ingest_result_free(&state->ingest);
+    memset(state, 0, sizeof *state);
+}

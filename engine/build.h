@@ -1,0 +1,147 @@
+/* The state of one build, shared by the stages after ingest: which source rows make
+ * each theme entity, the links between them, and the address registry. Entities are
+ * numbered in the order their first row was read, so numbering is deterministic. */
+#ifndef THEMEDB_BUILD_H
+#define THEMEDB_BUILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ingest.h"
+#include "key_index.h"
+#include "manifest.h"
+#include "normalize.h"
+
+#define TDB_NONE UINT32_MAX
+
+typedef struct tdb_record_ref {
+    uint32_t table;
+    uint32_t row;
+} tdb_record_ref;
+
+/* Theme entities of one kind, such as all vehicles. */
+typedef enum tdb_entity_kind {
+    TDB_ENTITY_PERSON,
+    TDB_ENTITY_LEGAL_ENTITY,
+    TDB_ENTITY_CERTIFICATE,
+    TDB_ENTITY_VEHICLE,
+    TDB_ENTITY_HOUSING,
+    TDB_ENTITY_COUNT
+} tdb_entity_kind;
+
+typedef struct tdb_entity_set {
+    tdb_record_ref *chosen;      /* the row whose values the theme row shows */
+    char (*ids)[24];             /* stable theme IDs such as "V0123456789abcdef" */
+    size_t count;
+    size_t capacity;
+    tdb_key_index index;         /* canonical key hash -> entity number */
+} tdb_entity_set;
+
+typedef enum tdb_link_type {
+    TDB_LINK_VEHICLE_OWNER,
+    TDB_LINK_HOUSING_OWNER,
+    TDB_LINK_CERTIFICATE_HOLDER,
+    TDB_LINK_LEGAL_REP,
+    TDB_LINK_TYPE_COUNT
+} tdb_link_type;
+
+typedef struct tdb_link {
+    tdb_link_type type;
+    tdb_entity_kind from_kind;
+    uint32_t from;               /* entity number */
+    uint32_t seq;                /* co-owner position, from 1; 0 for single owners */
+    tdb_record_ref record;       /* the source row that carries the reference */
+    tdb_entity_kind to_kind;     /* person or legal entity */
+    uint32_t to;
+    const char *rule;            /* static: exact_id, exact_uscc, or a blocking rule */
+    double weight;               /* match weight for fuzzy links */
+    double probability;
+    char *field_weights;         /* JSON for fuzzy links, NULL for exact ones */
+} tdb_link;
+
+typedef struct tdb_link_list {
+    tdb_link *items;
+    size_t count;
+    size_t capacity;
+} tdb_link_list;
+
+struct tdb_address_entry;
+
+/* Distinct address texts and the canonical addresses they normalize to. */
+typedef struct tdb_address_registry {
+    tdb_key_index text_index;    /* folded text hash -> text number */
+    tdb_buf texts;               /* folded texts, NUL-separated */
+    uint32_t *text_offsets;
+    uint32_t *text_address;      /* text number -> address number */
+    size_t text_count;
+    size_t text_capacity;
+
+    tdb_key_index address_index; /* canonical key -> address number */
+    struct tdb_address_entry *addresses;
+    size_t address_count;
+    size_t address_capacity;
+} tdb_address_registry;
+
+enum { TDB_ADDRESS_COMPONENTS = 14 };
+
+typedef struct tdb_address_entry {
+    uint64_t key;
+    char id[24];
+    uint32_t first_text;         /* the text first seen for this address */
+    tdb_record_ref first_record;
+    char *canonical;
+    char *components[TDB_ADDRESS_COMPONENTS]; /* NULL when absent */
+    char division_code[13];      /* "" when unresolved */
+    const char *level;           /* static: province ... village, or "none" */
+    char *flags;                 /* comma-separated guesses, "" when none */
+    double longitude;
+    double latitude;
+    bool has_coordinates;
+    uint32_t persons_registered;
+    uint32_t persons_residing;
+    uint32_t legal_entities;
+    uint32_t houses;
+    uint32_t vehicle_owners;
+} tdb_address_entry;
+
+typedef struct tdb_stage_timing {
+    const char *stage;
+    double seconds;
+} tdb_stage_timing;
+
+typedef struct tdb_build_state {
+    const tdb_manifest *manifest;
+    int threads;
+    int as_of;                   /* YYYYMMDD */
+    tdb_ingest_result ingest;
+    tdb_norm_table *normalized;  /* one per ingest table */
+    tdb_entity_set entities[TDB_ENTITY_COUNT];
+    uint32_t **row_entity;       /* per table: row -> entity number of the table's kind */
+    tdb_link_list links;
+    tdb_address_registry addresses;
+    tdb_stage_timing timings[16];
+    size_t timing_count;
+} tdb_build_state;
+
+/* Return the normalized value of a record's field. */
+const char *tdb_build_value(const tdb_build_state *state, tdb_record_ref record, size_t field,
+                            size_t *length, unsigned *flags);
+
+/* Group rows into theme entities (persons, legal entities, certificates, vehicles,
+ * houses) by their canonical keys, and fill row_entity. */
+tdb_status tdb_assemble_entities(tdb_build_state *state);
+
+/* Join owner, holder and legal-representative references to persons and legal
+ * entities by exact typed keys. */
+tdb_status tdb_link_exact(tdb_build_state *state);
+
+/* Collect every address text, normalize each distinct one, and attach coordinates
+ * from address points and the per-address counts. */
+tdb_status tdb_assemble_addresses(tdb_build_state *state);
+
+/* Return the address number of a folded address text, or TDB_NONE. */
+uint32_t tdb_address_lookup(const tdb_build_state *state, const char *text, size_t length);
+
+void tdb_build_state_free(tdb_build_state *state);
+
+#endif

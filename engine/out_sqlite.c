@@ -1,0 +1,198 @@
+/* SQLite output. The load runs with the journal off and synchronous off inside one
+ * transaction: the temporary file is thrown away on any failure, so the protection a
+ * journal gives would only cost time. Indexes are created after the load. */
+#define _GNU_SOURCE
+#include "out_sqlite.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+extern const char tdb_schema_theme_sql[];
+extern const char tdb_schema_indexes_sql[];
+extern const char tdb_schema_views_zh_sql[];
+
+struct tdb_writer {
+    sqlite3 *db;
+    char *target;
+    char *temp_path;
+    tdb_buf *message;
+};
+
+sqlite3 *tdb_writer_db(tdb_writer *writer) { return writer->db; }
+
+static tdb_status sqlite_failure(tdb_writer *writer, const char *what)
+{
+    int code = sqlite3_errcode(writer->db);
+    if (code == SQLITE_FULL || code == SQLITE_IOERR)
+        tdb_buf_printf(writer->message, _("cannot write %s: %s (disk full or file size limit reached?)"),
+                       writer->temp_path, sqlite3_errmsg(writer->db));
+    else
+        tdb_buf_printf(writer->message, _("SQLite failed while %s on %s: %s"), _(what),
+                       writer->temp_path, sqlite3_errmsg(writer->db));
+    return TDB_ERR_SQLITE;
+}
+
+static tdb_status exec(tdb_writer *writer, const char *sql, const char *what)
+{
+    if (sqlite3_exec(writer->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_failure(writer, what);
+    return TDB_OK;
+}
+
+/* Remove TARGET.tmp-PID files whose process no longer runs. */
+static void remove_stale_temporaries(const char *target)
+{
+    char directory[4096];
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    snprintf(directory, sizeof directory, "%.*s", slash ? (int)(slash - target) : 1,
+             slash ? target : ".");
+    if (directory[0] == '\0') snprintf(directory, sizeof directory, "/");
+
+    DIR *folder = opendir(directory);
+    if (folder == NULL) return;
+    size_t base_length = strlen(base);
+    struct dirent *entry;
+    while ((entry = readdir(folder)) != NULL) {
+        const char *name = entry->d_name;
+        if (strncmp(name, base, base_length) != 0 || strncmp(name + base_length, ".tmp-", 5) != 0)
+            continue;
+        long pid = strtol(name + base_length + 5, NULL, 10);
+        if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
+            char path[8192];
+            snprintf(path, sizeof path, "%s/%s", directory, name);
+            if (unlink(path) == 0)
+                TDB_LOG(TDB_LOG_INFO, _("removed a temporary file left by an interrupted build: %s"), path);
+        }
+    }
+    closedir(folder);
+}
+
+tdb_status tdb_writer_open(const char *target, tdb_writer **out, tdb_buf *message)
+{
+    tdb_status status = TDB_OK;
+    tdb_writer *writer = tdb_calloc(1, sizeof *writer);
+    *out = NULL;
+    if (writer == NULL) return TDB_ERR_NOMEM;
+    writer->message = message;
+    writer->target = tdb_strdup(target);
+    tdb_buf temp = {0};
+    TDB_FORWARD(tdb_buf_printf(&temp, "%s.tmp-%ld", target, (long)getpid()));
+    writer->temp_path = temp.data;
+    TDB_FAIL_IF(writer->target == NULL, TDB_ERR_NOMEM);
+
+    remove_stale_temporaries(target);
+    unlink(writer->temp_path);
+    if (sqlite3_open_v2(writer->temp_path, &writer->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        tdb_buf_printf(message, _("cannot create %s: %s"), writer->temp_path,
+                       writer->db ? sqlite3_errmsg(writer->db) : "out of memory");
+        status = TDB_ERR_IO;
+        goto cleanup;
+    }
+    TDB_FORWARD(exec(writer, "PRAGMA page_size = 32768; PRAGMA journal_mode = OFF; "
+                             "PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; "
+                             "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072;",
+                     N_("setting pragmas")));
+    TDB_FORWARD(exec(writer, tdb_schema_theme_sql, N_("creating the schema")));
+    TDB_FORWARD(exec(writer, "BEGIN", N_("starting the load transaction")));
+    *out = writer;
+    return TDB_OK;
+cleanup:
+    tdb_writer_abort(writer);
+    return status;
+}
+
+tdb_status tdb_writer_prepare(tdb_writer *writer, const char *sql, sqlite3_stmt **statement)
+{
+    if (sqlite3_prepare_v2(writer->db, sql, -1, statement, NULL) != SQLITE_OK)
+        return sqlite_failure(writer, N_("preparing a statement"));
+    return TDB_OK;
+}
+
+tdb_status tdb_writer_insert(tdb_writer *writer, sqlite3_stmt *statement)
+{
+    int result = sqlite3_step(statement);
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    if (result != SQLITE_DONE) return sqlite_failure(writer, N_("inserting rows"));
+    return TDB_OK;
+}
+
+void tdb_bind_text(sqlite3_stmt *statement, int index, const char *text, size_t length)
+{
+    if (text == NULL || length == 0)
+        sqlite3_bind_null(statement, index);
+    else
+        sqlite3_bind_text(statement, index, text, (int)length, SQLITE_TRANSIENT);
+}
+
+void tdb_bind_cstr(sqlite3_stmt *statement, int index, const char *text)
+{
+    tdb_bind_text(statement, index, text, text ? strlen(text) : 0);
+}
+
+static tdb_status sync_path(const char *path, int flags)
+{
+    int descriptor = open(path, flags);
+    if (descriptor < 0) return TDB_ERR_IO;
+    int result = fsync(descriptor);
+    close(descriptor);
+    return result == 0 ? TDB_OK : TDB_ERR_IO;
+}
+
+tdb_status tdb_writer_finish(tdb_writer *writer, tdb_buf *message)
+{
+    tdb_status status = TDB_OK;
+    TDB_FORWARD(exec(writer, "COMMIT", N_("committing the load")));
+    TDB_FORWARD(exec(writer, tdb_schema_indexes_sql, N_("creating indexes")));
+    TDB_FORWARD(exec(writer, tdb_schema_views_zh_sql, N_("creating the Chinese views")));
+    TDB_FORWARD(exec(writer, "ANALYZE", N_("running ANALYZE")));
+    if (sqlite3_close(writer->db) != SQLITE_OK) {
+        status = sqlite_failure(writer, N_("closing"));
+        goto cleanup;
+    }
+    writer->db = NULL;
+
+    if (sync_path(writer->temp_path, O_RDONLY) != TDB_OK) {
+        tdb_buf_printf(message, _("cannot flush %s to disk: %s"), writer->temp_path, strerror(errno));
+        status = TDB_ERR_IO;
+        goto cleanup;
+    }
+    if (rename(writer->temp_path, writer->target) != 0) {
+        tdb_buf_printf(message, _("cannot rename %s to %s: %s"), writer->temp_path, writer->target,
+                       strerror(errno));
+        status = TDB_ERR_IO;
+        goto cleanup;
+    }
+    char directory[4096];
+    const char *slash = strrchr(writer->target, '/');
+    snprintf(directory, sizeof directory, "%.*s", slash ? (int)(slash - writer->target) : 1,
+             slash ? writer->target : ".");
+    sync_path(directory[0] ? directory : "/", O_RDONLY | O_DIRECTORY);
+    tdb_free(writer->target);
+    tdb_free(writer->temp_path);
+    tdb_free(writer);
+    return TDB_OK;
+cleanup:
+    tdb_writer_abort(writer);
+    return status;
+}
+
+void tdb_writer_abort(tdb_writer *writer)
+{
+    if (writer == NULL) return;
+    if (writer->db != NULL) sqlite3_close_v2(writer->db);
+    if (writer->temp_path != NULL) unlink(writer->temp_path);
+    tdb_free(writer->target);
+    tdb_free(writer->temp_path);
+    tdb_free(writer);
+}
