@@ -20,3 +20,15 @@ $(GEN_COUNTY): $(GEN_COUNTY_OBJS) $(BUILD)/libthemedb.a
 fixture: $(GEN_COUNTY) ## Regenerate fixtures/longchuan from its options and seed
 	rm -rf fixtures/longchuan/truth fixtures/longchuan/*.csv fixtures/longchuan/*.csv.gz fixtures/longchuan/manifest.ini
 	$(GEN_COUNTY) $(FIXTURE_ARGS) --out fixtures/longchuan
+
+# Benchmark helpers: the SQLite floor and the zlib reference for ingest.
+BENCH_TOOLS := $(BUILD)/bench-floor $(BUILD)/bench-inflate
+
+$(BUILD)/bench-%: $(BUILD)/bench/%.o $(BUILD)/libthemedb.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+all: $(BENCH_TOOLS)
+
+# BENCH_FLAGS passes options to bench/run, e.g. BENCH_FLAGS="--million --runs 5".
+bench: all ## Benchmark builds of 10k and 100k synthetic persons (BENCH_FLAGS=--million adds 1M)
+	sh bench/run $(BENCH_FLAGS)
