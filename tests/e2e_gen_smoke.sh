@@ -29,6 +29,16 @@ python3 tests/gen_check_county.py "$tmp/a"
 "$gen" --persons 300 --seed 42 --division 4416 --out "$tmp/city" 2>/dev/null
 python3 tests/gen_check_county.py "$tmp/city"
 
+# The engine's own identifier checks agree: every truth key is valid.
+tail -n +2 "$tmp/a/truth/links.csv" | cut -d, -f5 | sort -u >"$tmp/keys"
+"$THEMEDB" check-id --format tsv --as-of 2026-12-01 <"$tmp/keys" >"$tmp/checked"
+invalid=$(awk -F '\t' 'NR > 1 && $3 != "valid"' "$tmp/checked")
+if [ -n "$invalid" ]; then
+    echo "e2e_gen_smoke: themedb check-id rejects truth keys:"
+    echo "$invalid"
+    exit 1
+fi
+
 # shellcheck disable=SC2086
 "$gen" --persons 300 --seed 42 $dirty --out "$tmp/b" 2>/dev/null
 if ! diff -r "$tmp/a" "$tmp/b" >/dev/null; then

@@ -488,6 +488,14 @@ static tdb_status add_house(build_context *context, const gen_address *location,
     house->registered = context->options->as_of - gen_rng_range(rng, 20, 6000);
     int year, month, day;
     gen_civil_from_days(house->registered, &year, &month, &day);
+
+    /* Real-estate certificates in this numbering exist since 2015; a house registered
+     * before then got one when it was registered again. */
+    if (year < 2015) {
+        int as_of_year, as_of_month, as_of_day;
+        gen_civil_from_days(context->options->as_of, &as_of_year, &as_of_month, &as_of_day);
+        year = gen_rng_range(rng, 2015, as_of_year);
+    }
     gen_format(house->cert_number, sizeof house->cert_number, "%s(%d)%s不动产权第%07zu号",
              province_abbreviation(town->county_code), year, town->county_name, index + 1);
     house->area_tenths = rural ? (uint32_t)gen_rng_range(rng, 900, 3000) : (uint32_t)gen_rng_range(rng, 600, 1800);
