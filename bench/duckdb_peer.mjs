@@ -1,8 +1,8 @@
 // The DuckDB peer of a build: what a county engineer would write by hand on the same
-// files with DuckDB (npm @duckdb/node-api): load every source, join owners and holders
-// to persons and legal entities on their ID cells, then compare names with Jaro-Winkler
-// inside blocks of the same birth date for the records left over. It prints one JSON
-// line with the phase times in seconds, so bench/run can set a build against it.
+// files with DuckDB (npm @duckdb/node-api). It loads every source and joins owners and
+// holders to persons and legal entities on their ID cells. For the references left
+// over it compares names with Jaro-Winkler inside blocks of the same birth date. It
+// prints one JSON line with the phase times in seconds, for bench/run.
 //
 // Usage: node bench/duckdb_peer.mjs COUNTY_DIR [THREADS]
 // DUCKDB_NODE_DIR names the folder where @duckdb/node-api is installed.

@@ -1,10 +1,9 @@
 /* bench-floor: the SQLite floor of a build. It reads every row of a theme database
- * that `themedb build` wrote, keeps them in memory, and then times writing exactly
- * those rows, indexes and views into a new SQLite file with the settings the build
- * uses (32 KiB pages, journal and synchronous off, exclusive locking, one transaction,
- * prepared statements, indexes after the load, ANALYZE, fsync). No build can write its
- * output faster than this, so build time / floor time shows what the other stages
- * cost.
+ * that `themedb build` wrote and keeps them in memory. Then it times writing exactly
+ * those rows, indexes and views into a new SQLite file with the build's settings:
+ * 32 KiB pages, journal and synchronous off, exclusive locking, one transaction,
+ * prepared statements, indexes after the load, ANALYZE and fsync. No build can write
+ * its output faster, so build time / floor time shows what the other stages cost.
  *
  * Usage: bench-floor THEME_DB SCRATCH_DB
  * Prints one line: floor_seconds=… insert_seconds=… index_seconds=… rows=… */

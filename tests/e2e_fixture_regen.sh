@@ -2,8 +2,8 @@
 # The committed Longchuan fixture is byte for byte what gen-county writes for the
 # options recorded on the first line of its manifest.
 # NOTE: the .gz files depend on zlib's deflate output, which may change between zlib
-# versions (these were written with zlib 1.2.13); a mismatch in only those files after
-# a zlib upgrade means `make fixture` must be rerun, not that the generator drifted.
+# versions. These were written with zlib 1.2.13. If only they differ after a zlib
+# upgrade, rerun `make fixture`: the generator has not drifted.
 set -eu
 
 fixture=fixtures/longchuan

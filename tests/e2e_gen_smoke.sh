@@ -1,8 +1,8 @@
 #!/bin/sh
-# Smoke test of gen-county: a small county with raised dirt rates must decode and parse
-# in every file, and every key in its truth tables must be valid and present in its
-# base file (checked by tests/gen_check_county.py, independent of the engine). The
-# same options must give the same bytes, and another seed other bytes.
+# Smoke test of gen-county. A small county with raised dirt rates must decode and parse
+# in every file. Every key in its truth tables must be valid and present in its base
+# file, as checked by tests/gen_check_county.py independently of the engine and by
+# themedb check-id. The same options must give the same bytes, another seed others.
 set -eu
 
 gen="$BUILD/gen-county"
