@@ -97,20 +97,54 @@ cleanup:
     return status;
 }
 
-/* Normalize one address text: its canonical key, and when ENTRY is given, the
- * canonical string and components. The address parser resolves the text against
- * the division gazetteer; without one, the folded text itself is the canonical form. */
-static tdb_status normalize_text(const tdb_build_state *state, const char *text, size_t length,
-                                 uint64_t *key, tdb_address_entry *entry)
+/* Parse one address text against the gazetteer, with the build's scope as the hint
+ * for names that exist in several counties. Without a gazetteer the parser still
+ * splits the text into components. */
+static tdb_status parse_text(const tdb_build_state *state, tdb_address_scratch *scratch,
+                             const char *text, size_t length, tdb_address *parsed)
 {
-    (void)state;
-    *key = tdb_key_hash(TDB_KEY_ADDRESS, text, length);
-    if (entry == NULL) return TDB_OK;
-    entry->canonical = tdb_strndup(text, length);
-    entry->flags = tdb_strdup("");
-    entry->level = "none";
-    if (entry->canonical == NULL || entry->flags == NULL) return TDB_ERR_NOMEM;
-    return TDB_OK;
+    const char *scope = state->manifest->scope[0] ? state->manifest->scope : NULL;
+    return tdb_address_parse(state->gazetteer, scratch, scope, text, length, parsed);
+}
+
+static void append_flag(tdb_buf *flags, const char *name)
+{
+    if (flags->len > 0) tdb_buf_append_char(flags, ',');
+    tdb_buf_append_str(flags, name);
+}
+
+/* Fill ENTRY's canonical string, components, code, level and flags from PARSED. */
+static tdb_status fill_entry(tdb_address_entry *entry, const tdb_address *parsed)
+{
+    static const struct {
+        uint32_t flag;
+        const char *name;
+    } flag_names[] = {
+        {TDB_ADDR_UPPER_COMPLETED, "upper_completed"}, {TDB_ADDR_ALIAS_USED, "alias_used"},
+        {TDB_ADDR_SCOPE_USED, "scope_used"},           {TDB_ADDR_RENAMED, "renamed"},
+        {TDB_ADDR_NOISE_DROPPED, "noise_dropped"},     {TDB_ADDR_TRUNCATED, "truncated"},
+        {TDB_ADDR_UNPARSED, "unparsed"},
+    };
+    tdb_buf flags = {0};
+    entry->canonical = tdb_strndup(parsed->text + parsed->canonical_offset, parsed->canonical_length);
+    if (entry->canonical == NULL) return TDB_ERR_NOMEM;
+    for (int c = 0; c < TDB_ADDRESS_COMPONENTS; c++) {
+        size_t length;
+        const char *value = tdb_address_value(parsed, (tdb_addr_component)c, &length);
+        if (value == NULL || length == 0) continue;
+        entry->components[c] = tdb_strndup(value, length);
+        if (entry->components[c] == NULL) return TDB_ERR_NOMEM;
+    }
+    if (parsed->code != 0)
+        snprintf(entry->division_code, sizeof entry->division_code, "%012llu",
+                 (unsigned long long)parsed->code);
+    entry->level = tdb_addr_level_name(parsed->level);
+    entry->parsed_level = parsed->level;
+    for (size_t i = 0; i < TDB_ARRAY_LEN(flag_names); i++) {
+        if (parsed->flags & flag_names[i].flag) append_flag(&flags, flag_names[i].name);
+    }
+    entry->flags = flags.data ? flags.data : tdb_strdup("");
+    return entry->flags ? TDB_OK : TDB_ERR_NOMEM;
 }
 
 static tdb_status key_texts(const tdb_build_state *state, uint64_t *keys)
@@ -118,14 +152,24 @@ static tdb_status key_texts(const tdb_build_state *state, uint64_t *keys)
     tdb_status status = TDB_OK;
     const tdb_address_registry *registry = &state->addresses;
     long count = (long)registry->text_count;
-#pragma omp parallel for schedule(dynamic, 256) num_threads(state->threads)
-    for (long i = 0; i < count; i++) {
-        const char *text = registry->texts.data + registry->text_offsets[i];
-        tdb_status text_status = normalize_text(state, text, strlen(text), &keys[i], NULL);
-        if (text_status != TDB_OK) {
-#pragma omp critical(address_status)
-            status = text_status;
+#pragma omp parallel num_threads(state->threads)
+    {
+        tdb_address_scratch *scratch = NULL;
+        tdb_address *parsed = tdb_malloc(sizeof *parsed);
+        tdb_status thread_status = parsed ? tdb_address_scratch_new(&scratch) : TDB_ERR_NOMEM;
+#pragma omp for schedule(dynamic, 256)
+        for (long i = 0; i < count; i++) {
+            if (thread_status != TDB_OK) continue;
+            const char *text = registry->texts.data + registry->text_offsets[i];
+            thread_status = parse_text(state, scratch, text, strlen(text), parsed);
+            keys[i] = parsed->key;
         }
+        if (thread_status != TDB_OK) {
+#pragma omp critical(address_status)
+            status = thread_status;
+        }
+        tdb_address_scratch_free(scratch);
+        tdb_free(parsed);
     }
     return status;
 }
@@ -144,6 +188,8 @@ static bool same_address(const void *context, uint32_t number)
 static tdb_status group_addresses(tdb_build_state *state, const uint64_t *keys)
 {
     tdb_status status = TDB_OK;
+    tdb_address_scratch *scratch = NULL;
+    tdb_address *parsed = NULL;
     tdb_address_registry *registry = &state->addresses;
     TDB_FORWARD(tdb_key_index_init(&registry->address_index, registry->text_count));
 
@@ -166,13 +212,19 @@ static tdb_status group_addresses(tdb_build_state *state, const uint64_t *keys)
         registry->text_address[i] = number;
     }
 
+    /* Parse each address's first text again to fill its components. */
+    TDB_FORWARD(tdb_address_scratch_new(&scratch));
+    parsed = tdb_malloc(sizeof *parsed);
+    TDB_FAIL_IF(parsed == NULL, TDB_ERR_NOMEM);
     for (size_t a = 0; a < registry->address_count; a++) {
         tdb_address_entry *entry = &registry->addresses[a];
         const char *text = registry->texts.data + registry->text_offsets[entry->first_text];
-        uint64_t key;
-        TDB_FORWARD(normalize_text(state, text, strlen(text), &key, entry));
+        TDB_FORWARD(parse_text(state, scratch, text, strlen(text), parsed));
+        TDB_FORWARD(fill_entry(entry, parsed));
     }
 cleanup:
+    tdb_address_scratch_free(scratch);
+    tdb_free(parsed);
     return status;
 }
 

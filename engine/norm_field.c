@@ -4,10 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
 
 #include "manifest.h"
 #include "normalize.h"
+#include "themedb/id.h"
+#include "themedb/text.h"
 
 tdb_field_type tdb_field_type_of(tdb_kind kind, size_t field)
 {
@@ -86,41 +87,8 @@ bool tdb_norm_is_placeholder(const char *text, size_t length)
 
 tdb_status tdb_norm_fold(const char *text, size_t length, bool drop_spaces, tdb_buf *out)
 {
-    tdb_status status = TDB_OK;
-    size_t pos = 0;
-    while (pos < length) {
-        unsigned char byte = (unsigned char)text[pos];
-        if (byte < 0x80 && byte >= 0x20) {
-            /* ASCII fast path: NFKC leaves printable ASCII alone. */
-            pos++;
-            if (byte == ' ' && drop_spaces) continue;
-            if (byte >= 'a' && byte <= 'z') byte = (unsigned char)(byte - ('a' - 'A'));
-            TDB_FORWARD(tdb_buf_append_char(out, (char)byte));
-            continue;
-        }
-        int32_t cp = tdb_utf8_next(text, length, &pos);
-        if (cp < 0) cp = 0xFFFD;
-        /* NFKC of one code point: full-width forms, compatibility ideographs, circled digits. */
-        utf8proc_int32_t mapped[8];
-        utf8proc_ssize_t count = utf8proc_decompose_char(
-            cp, mapped, 8, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE, NULL);
-        if (count <= 0 || count > 8) {
-            mapped[0] = cp;
-            count = 1;
-        }
-        for (utf8proc_ssize_t i = 0; i < count; i++) {
-            int32_t folded = mapped[i];
-            const utf8proc_property_t *property = utf8proc_get_property(folded);
-            bool space = property->category == UTF8PROC_CATEGORY_ZS || folded == '\t' ||
-                         folded == '\r' || folded == '\n';
-            if (space && drop_spaces) continue;
-            if (folded == 0xFEFF || property->category == UTF8PROC_CATEGORY_CC) continue;
-            if (folded >= 'a' && folded <= 'z') folded -= 'a' - 'A';
-            TDB_FORWARD(tdb_buf_append_utf8(out, space ? ' ' : folded));
-        }
-    }
-cleanup:
-    return status;
+    return tdb_text_fold_with(text, length, drop_spaces ? TDB_FOLD_SPACES_DROP : TDB_FOLD_SPACES_COLLAPSE,
+                              out);
 }
 
 static bool is_separator(int32_t cp, const char *separators)
@@ -183,26 +151,69 @@ static tdb_status normalize_number(tdb_norm_context *context, const char *raw, s
     return TDB_OK;
 }
 
-/* Normalize one identifier. The checks live in the identifier module; this folds the
- * text, which is what the exact joins compare. */
+static tdb_id_kind identifier_kind(tdb_field_type type)
+{
+    switch (type) {
+    case TDB_FIELD_ID_NUMBER: return TDB_ID_NUMBER;
+    case TDB_FIELD_USCC: return TDB_ID_USCC;
+    case TDB_FIELD_VIN: return TDB_ID_VIN;
+    case TDB_FIELD_PLATE: return TDB_ID_PLATE;
+    case TDB_FIELD_PROPERTY_UNIT: return TDB_ID_PROPERTY_UNIT;
+    case TDB_FIELD_CERT_NUMBER: return TDB_ID_CERT_NUMBER;
+    case TDB_FIELD_PHONE: return TDB_ID_PHONE;
+    default: return TDB_ID_UNKNOWN; /* detected from the structure of the value */
+    }
+}
+
+/* Check one identifier. The cell keeps the normal form when the value is valid and
+ * the best-effort candidate otherwise, so that a mistyped ID can still be matched
+ * by the fuzzy linker; the reason says what is wrong. The detected kind goes into
+ * the upper bits of the flags for the typed joins. */
 static tdb_status normalize_identifier(tdb_norm_context *context, tdb_field_type type,
                                        const char *raw, size_t length, tdb_norm_output *out)
 {
-    (void)type;
-    tdb_status status = TDB_OK;
-    tdb_buf *scratch = context->scratch;
-    size_t start = scratch->len;
-    TDB_FORWARD(tdb_norm_fold(raw, length, true, scratch));
-    if (tdb_norm_is_placeholder(scratch->data + start, scratch->len - start) ||
-        strspn(scratch->data + start, "0") == scratch->len - start) {
+    tdb_id_result result;
+    tdb_id_options options = {.reference_date = context->reference_date,
+                              .region_known = context->regions ? tdb_region_set_contains : NULL,
+                              .region_context = context->regions};
+    tdb_id_check(raw, length, identifier_kind(type), &options, &result);
+
+    if (strcmp(result.reason, "placeholder") == 0) {
         /* A placeholder ID identifies nobody: keep it only in the raw column. */
         out->reason = "placeholder";
         out->flags = TDB_NORM_PLACEHOLDER;
-        scratch->len = start;
-        scratch->data[start] = '\0';
+        return TDB_OK;
     }
-cleanup:
-    return status;
+    out->flags = (out->flags & ~(unsigned)TDB_NORM_KIND_MASK) |
+                 ((unsigned)result.kind << TDB_NORM_KIND_SHIFT);
+    if (!result.valid) {
+        out->flags &= ~(unsigned)TDB_NORM_VALID;
+        if (out->reason[0] == '\0') out->reason = result.reason;
+    } else if (result.warning && out->reason[0] == '\0') {
+        out->reason = result.reason;
+    }
+    const char *value = result.valid ? result.normalized : result.candidate;
+    return tdb_buf_append_str(context->scratch, value);
+}
+
+bool tdb_region_set_contains(const void *context, const char code[6])
+{
+    const tdb_region_set *set = context;
+    uint32_t value = 0;
+    for (int i = 0; i < 6; i++) {
+        if (code[i] < '0' || code[i] > '9') return false;
+        value = value * 10 + (uint32_t)(code[i] - '0');
+    }
+    size_t low = 0;
+    size_t high = set->count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (set->codes[middle] < value)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < set->count && set->codes[low] == value;
 }
 
 /* Split a multi-valued cell and normalize each part with TYPE, joining the results
@@ -214,7 +225,8 @@ static tdb_status normalize_multi(tdb_norm_context *context, tdb_field_type type
     tdb_buf part_scratch = {0};
     tdb_norm_context part_context = {.reference_date = context->reference_date,
                                      .scratch = &part_scratch,
-                                     .multi_separators = context->multi_separators};
+                                     .multi_separators = context->multi_separators,
+                                     .regions = context->regions};
     size_t pos = 0;
     size_t part_start = 0;
     bool first = true;

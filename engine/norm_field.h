@@ -2,7 +2,9 @@
 #ifndef THEMEDB_NORM_FIELD_H
 #define THEMEDB_NORM_FIELD_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kinds.h"
 #include "util.h"
@@ -30,10 +32,21 @@ typedef enum tdb_field_type {
 /* Return the type of FIELD of KIND. */
 tdb_field_type tdb_field_type_of(tdb_kind kind, size_t field);
 
+/* Sorted 6-digit region codes (county, city and province level) that the division
+ * data contains, for the region check of ID numbers. */
+typedef struct tdb_region_set {
+    uint32_t *codes;
+    size_t count;
+} tdb_region_set;
+
+/* Return true when the 6-digit CODE is in the set; CONTEXT is a tdb_region_set. */
+bool tdb_region_set_contains(const void *context, const char code[6]);
+
 typedef struct tdb_norm_context {
     int reference_date;      /* YYYYMMDD: latest valid date */
     tdb_buf *scratch;        /* per-thread scratch space, reused between cells */
     const char *multi_separators; /* UTF-8 characters that split multi-valued cells */
+    const tdb_region_set *regions; /* NULL skips the region check */
 } tdb_norm_context;
 
 typedef struct tdb_norm_output {
@@ -48,8 +61,9 @@ typedef struct tdb_norm_output {
 tdb_status tdb_norm_field(tdb_norm_context *context, tdb_kind kind, size_t field,
                           const char *raw, size_t length, tdb_norm_output *out);
 
-/* Append TEXT folded for comparison: NFKC, full-width to half-width, upper-case
- * ASCII, and (when DROP_SPACES) without any white space. */
+/* Append TEXT folded for comparison with tdb_text_fold_with: NFKC, traditional to
+ * simplified, upper-case ASCII; without any white space when DROP_SPACES, else with
+ * runs of white space collapsed to one space. */
 tdb_status tdb_norm_fold(const char *text, size_t length, bool drop_spaces, tdb_buf *out);
 
 /* Return true when TEXT is a placeholder that means "no value" (无, 不详, 空, NULL, -). */

@@ -30,7 +30,8 @@ static tdb_status normalize_chunk(const tdb_table *table, tdb_norm_table *out, s
     tdb_norm_context context = {
         .reference_date = options->reference_date,
         .scratch = &scratch,
-        .multi_separators = options->manifest->sources[table->source_index].multi_separators};
+        .multi_separators = options->manifest->sources[table->source_index].multi_separators,
+        .regions = options->regions};
 
     for (size_t row = first; row < last; row++) {
         for (size_t field = 0; field < table->field_count; field++) {

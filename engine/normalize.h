@@ -18,7 +18,9 @@
 enum tdb_norm_flag {
     TDB_NORM_PRESENT = 1 << 0,    /* the raw cell was not empty and not a placeholder */
     TDB_NORM_VALID = 1 << 1,      /* the value passed its checks */
-    TDB_NORM_PLACEHOLDER = 1 << 2 /* the raw cell was a placeholder such as 无 or 不详 */
+    TDB_NORM_PLACEHOLDER = 1 << 2, /* the raw cell was a placeholder such as 无 or 不详 */
+    TDB_NORM_KIND_SHIFT = 4,       /* identifier cells: tdb_id_kind in bits 4..7 */
+    TDB_NORM_KIND_MASK = 0xF0
 };
 
 typedef struct tdb_norm_cell {
@@ -40,6 +42,7 @@ typedef struct tdb_normalize_options {
     const tdb_manifest *manifest;
     int threads;
     int reference_date;           /* YYYYMMDD: the latest valid date */
+    const struct tdb_region_set *regions; /* NULL skips the ID region check */
 } tdb_normalize_options;
 
 /* Normalize every table. NORMALIZED receives TABLE_COUNT entries. */

@@ -138,11 +138,17 @@ tdb_status gen_record_end(gen_record *record)
         TDB_FORWARD(flush_truth(record));
     }
 
-    /* An exported row sent twice: the copy carries no link of its own. */
+    /* An exported row sent twice: the copy names the same owners, so its links are
+     * correct links too, and the truth lists them under the copy's line. */
     if (record->malformed == GEN_ROW_WELL_FORMED && gen_rng_chance(&record->rng, record->options->duplicates)) {
         long line = gen_file_line(record->file);
         TDB_FORWARD(gen_file_repeat_record(record->file));
         fprintf(record->truth->problems, "%s,%ld,,duplicate_row\n", record->source, line);
+        for (size_t i = 0; i < record->link_count; i++) {
+            const gen_pending_link *link = &record->links[i];
+            fprintf(record->truth->links, "%s,%s,%ld,%s,%s\n", link->link_type, record->source, line,
+                    link->to.entity ? "legal_entity" : "person", owner_key(record->county, link->to));
+        }
     }
 cleanup:
     return status;

@@ -1,0 +1,71 @@
+#!/bin/sh
+# End-to-end build of the synthetic Longchuan county, checked against its truth files:
+# non-empty theme tables, row conservation, every exact link present, no link that the
+# truth does not list, and the seeded malformed rows in reject.
+set -eu
+
+: "${THEMEDB:?set THEMEDB to the themedb binary}"
+: "${BUILD:?set BUILD to the build folder}"
+work="$BUILD/e2e-fixture"
+rm -rf "$work"
+mkdir -p "$work"
+failures=0
+db="$work/theme.db"
+
+"$THEMEDB" build fixtures/longchuan/manifest.ini -o "$db" -q
+sqlite3 "$db" <<SQL
+.import --csv fixtures/longchuan/truth/links.csv truth_link
+.import --csv fixtures/longchuan/truth/problems.csv truth_problem
+CREATE VIEW got_link AS
+    SELECT l.link_type, f.source, l.source_line AS line, l.to_kind, l.to_key, l.rule
+    FROM link l JOIN source_file f USING (source_file_id);
+-- Rows whose owner ID was made unusable on purpose: only fuzzy matching can link them.
+CREATE VIEW dirty_id_row AS
+    SELECT DISTINCT source, CAST(line AS INTEGER) AS line FROM truth_problem
+    WHERE problem IN ('id_mistyped', 'id_transposed', 'owner_id_missing', 'id_placeholder', 'owner_unknown');
+SQL
+
+check() {
+    actual=$(sqlite3 "$db" "$3")
+    if [ "$actual" != "$2" ]; then
+        echo "FAIL $1: expected [$2], got [$actual]"
+        failures=$((failures + 1))
+    else
+        echo "ok   $1"
+    fi
+}
+
+for table in vehicle housing housing_owner address person legal_entity certificate; do
+    check "$table is not empty" 1 "SELECT count(*) > 0 FROM $table"
+done
+check "rows conserved per file" 0 "SELECT count(*) FROM source_file WHERE rows_read != rows_loaded + rows_rejected"
+# A link whose target's own row was malformed (and so rejected) cannot be made.
+check "every exact truth link is present" 0 "
+    SELECT count(*) FROM truth_link t
+    WHERE NOT EXISTS (SELECT 1 FROM dirty_id_row d WHERE d.source = t.source AND d.line = CAST(t.line AS INTEGER))
+      AND t.to_key IN (SELECT id_number FROM person UNION ALL SELECT uscc FROM legal_entity)
+      AND NOT EXISTS (SELECT 1 FROM got_link g WHERE g.link_type = t.link_type AND g.source = t.source
+                      AND g.line = CAST(t.line AS INTEGER) AND g.to_key = t.to_key)"
+check "exact links are all in the truth" 0 "
+    SELECT count(*) FROM got_link g
+    WHERE g.rule LIKE 'exact%'
+      AND NOT EXISTS (SELECT 1 FROM truth_link t WHERE t.link_type = g.link_type AND t.source = g.source
+                      AND CAST(t.line AS INTEGER) = g.line AND t.to_key = g.to_key)"
+check "owners in no base table stay unlinked" 0 "
+    SELECT count(*) FROM got_link g JOIN truth_problem p
+      ON p.source = g.source AND CAST(p.line AS INTEGER) = g.line AND p.problem = 'owner_unknown'
+    WHERE g.link_type != 'housing_owner'"
+check "every malformed row is rejected" 0 "
+    SELECT count(*) FROM truth_problem p WHERE p.problem = 'malformed_row'
+      AND NOT EXISTS (SELECT 1 FROM reject r JOIN source_file f USING (source_file_id)
+                      WHERE f.source = p.source AND r.line = CAST(p.line AS INTEGER))"
+check "rejects have a reason" 0 "SELECT count(*) FROM reject WHERE reason = ''"
+check "addresses resolved to a division" 1 "SELECT count(*) * 10 > (SELECT count(*) FROM address) * 9 FROM address WHERE division_code IS NOT NULL"
+check "houses have coordinates" 1 "SELECT count(*) * 10 > (SELECT count(*) FROM housing) * 9 FROM housing WHERE longitude IS NOT NULL"
+check "identifier validity stored" 0 "SELECT count(*) FROM person WHERE id_valid IS NULL"
+
+if [ "$failures" -ne 0 ]; then
+    echo "e2e_fixture: $failures failures"
+    exit 1
+fi
+echo "e2e_fixture: all checks passed"
