@@ -48,7 +48,7 @@ typedef struct build_context {
     const gen_options *options;
     gen_rng rng;
     key_set keys;
-    unsigned *village_weights;
+    unsigned *village_weights; /* running sums of the village weights */
     unsigned *urban_weights;
     size_t person_capacity, household_capacity, vehicle_capacity, house_capacity, cert_capacity;
 } build_context;
@@ -63,11 +63,20 @@ static int age_at(int32_t birth, int32_t as_of)
     return age;
 }
 
+/* Draw a village with probability proportional to its weight. The weights are stored as
+ * running sums, so a binary search finds the same village as gen_rng_weighted would. */
 static int32_t draw_village(build_context *context, bool urban)
 {
-    const gen_geo *geo = &context->county->geo;
-    return (int32_t)gen_rng_weighted(&context->rng, urban ? context->urban_weights : context->village_weights,
-                                     geo->village_count);
+    const unsigned *sums = urban ? context->urban_weights : context->village_weights;
+    size_t count = context->county->geo.village_count;
+    uint32_t pick = gen_rng_below(&context->rng, sums[count - 1]);
+    size_t low = 0, high = count - 1;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (sums[middle] > pick) high = middle;
+        else low = middle + 1;
+    }
+    return (int32_t)low;
 }
 
 static tdb_status init_weights(build_context *context)
@@ -87,6 +96,10 @@ static tdb_status init_weights(build_context *context)
     }
     if (!any_urban)
         for (size_t i = 0; i < geo->village_count; i++) context->urban_weights[i] = 1;
+    for (size_t i = 1; i < geo->village_count; i++) {
+        context->village_weights[i] += context->village_weights[i - 1];
+        context->urban_weights[i] += context->urban_weights[i - 1];
+    }
     return TDB_OK;
 }
 
