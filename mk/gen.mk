@@ -35,3 +35,13 @@ all: $(BENCH_TOOLS)
 bench: bench-county
 bench-county: all ## Benchmark builds of 10k and 100k synthetic persons (BENCH_FLAGS=--million adds 1M)
 	sh bench/run $(BENCH_FLAGS)
+
+# tests/test_gen.c tests the generator's own code, so it links the generator's objects
+# (all but its main) beside the library; this rule takes precedence over the pattern
+# rule for tests/test_*.c.
+GEN_COUNTY_LIB_OBJS := $(filter-out $(BUILD)/bench/gen/gen_main.o,$(GEN_COUNTY_OBJS))
+
+$(BUILD)/tests/test_gen: tests/test_gen.c tests/test_util.h bench/gen/gen.h $(GEN_COUNTY_LIB_OBJS) $(BUILD)/libthemedb.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -Ibench/gen -o $@ $< $(GEN_COUNTY_LIB_OBJS) $(BUILD)/libthemedb.a \
+		$(LDFLAGS_ALL) $(LIBS) -lcmocka

@@ -67,6 +67,9 @@ void gen_id_legacy15(char out[16], const char *id18);
 void gen_uscc_make(char out[19], const char *category, const char *region, const char *body8);
 /* GB 11714 check character of an 8-character organisation code body. */
 char gen_org_check_char(const char *body8);
+/* Check digit (position 9) of a 17-character VIN, ISO 3779 weights; the character at
+ * position 9 itself has weight 0. */
+char gen_vin_check_char(const char *vin17);
 /* Write a 17-character VIN with a valid ISO 3779 check digit into OUT[18]. */
 void gen_vin_make(gen_rng *rng, char out[18], const char *wmi, int model_year);
 
