@@ -16,6 +16,7 @@
 #include "build.h"
 #include "log.h"
 #include "out_sqlite.h"
+#include "quality.h"
 #include "write_theme.h"
 
 static int compare_codes(const void *left, const void *right)
@@ -227,6 +228,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     tdb_status status = TDB_OK;
     tdb_buf message = {0};
     tdb_writer *writer = NULL;
+    tdb_quality_result quality = {0};
     double stage_start = tdb_now();
 
     TDB_LOG(TDB_LOG_INFO, _("build: %zu sources, %d threads, as of %d"),
@@ -252,11 +254,17 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
 
     stage_start = tdb_now();
     TDB_FORWARD(tdb_link_exact(state));
+    TDB_FORWARD(tdb_link_fuzzy(state));
     add_timing(state, "link", stage_start);
+
+    stage_start = tdb_now();
+    TDB_FORWARD(tdb_quality_run(state, &quality));
+    add_timing(state, "quality", stage_start);
 
     stage_start = tdb_now();
     TDB_FORWARD(tdb_writer_open(output, &writer, &message));
     TDB_FORWARD(tdb_write_theme(state, writer));
+    TDB_FORWARD(tdb_quality_write(state, &quality, writer));
     add_timing(state, "write", stage_start);
     TDB_FORWARD(write_build_run(state, writer, started));
     status = tdb_writer_finish(writer, &message);
@@ -264,6 +272,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     TDB_FORWARD(status);
 cleanup:
     tdb_writer_abort(writer);
+    tdb_quality_result_free(&quality);
     if (status != TDB_OK) {
         if (message.len > 0)
             TDB_LOG(TDB_LOG_ERROR, "%s", message.data);

@@ -13,6 +13,7 @@
 #include "norm_field.h"
 #include "normalize.h"
 #include "themedb/address.h"
+#include "themedb/link.h"
 
 #define TDB_NONE UINT32_MAX
 
@@ -59,6 +60,7 @@ typedef struct tdb_link {
     double weight;               /* match weight for fuzzy links */
     double probability;
     char *field_weights;         /* JSON for fuzzy links, NULL for exact ones */
+    bool corrects_id;            /* fuzzy link whose target's key differs from the ID given */
 } tdb_link;
 
 typedef struct tdb_link_list {
@@ -123,6 +125,8 @@ typedef struct tdb_build_state {
     tdb_entity_set entities[TDB_ENTITY_COUNT];
     uint32_t **row_entity;       /* per table: row -> entity number of the table's kind */
     tdb_link_list links;
+    tdb_link_model link_models[2];   /* fuzzy models: persons, legal entities */
+    bool link_model_present[2];
     tdb_address_registry addresses;
     tdb_stage_timing timings[16];
     size_t timing_count;
@@ -144,9 +148,20 @@ tdb_status tdb_build_gazetteer(tdb_build_state *state);
  * houses) by their canonical keys, and fill row_entity. */
 tdb_status tdb_assemble_entities(tdb_build_state *state);
 
+/* Return the identifier a reference gives for its owner or holder: FIELD of RECORD,
+ * or for a certificate without a holder ID, the certificate number when the
+ * certificate type carries the holder's own ID (identity card, driving licence,
+ * business licence). */
+const char *tdb_reference_key(const tdb_build_state *state, tdb_record_ref record, size_t field,
+                              size_t *length, unsigned *flags);
+
 /* Join owner, holder and legal-representative references to persons and legal
  * entities by exact typed keys. */
 tdb_status tdb_link_exact(tdb_build_state *state);
+
+/* Match the references that exact joins left unlinked, or linked to a record with
+ * another name, with the probabilistic linkage module. */
+tdb_status tdb_link_fuzzy(tdb_build_state *state);
 
 /* Collect every address text, normalize each distinct one, and attach coordinates
  * from address points and the per-address counts. */

@@ -65,6 +65,27 @@ static tdb_status add_link(tdb_link_list *list, const tdb_link *link)
     return TDB_OK;
 }
 
+/* Certificates whose number is the holder's own identifier: an identity card and a
+ * driving licence carry the citizen ID number, a business licence the credit code. */
+static bool number_is_holder_id(const char *cert_type)
+{
+    return strstr(cert_type, "身份证") != NULL || strstr(cert_type, "驾驶证") != NULL ||
+           strstr(cert_type, "营业执照") != NULL;
+}
+
+const char *tdb_reference_key(const tdb_build_state *state, tdb_record_ref record, size_t field,
+                              size_t *length, unsigned *flags)
+{
+    const char *value = tdb_build_value(state, record, field, length, flags);
+    if (*length > 0 || state->ingest.tables[record.table].kind != TDB_KIND_CERTIFICATE ||
+        field != CERT_HOLDER_ID)
+        return value;
+    size_t type_length;
+    const char *cert_type = tdb_build_value(state, record, CERT_TYPE, &type_length, NULL);
+    if (!number_is_holder_id(cert_type)) return value;
+    return tdb_build_value(state, record, CERT_NUMBER, length, flags);
+}
+
 static tdb_status link_field(tdb_build_state *state, tdb_kind source_kind, tdb_link_type type,
                              tdb_entity_kind from_kind, size_t field)
 {
@@ -76,7 +97,7 @@ static tdb_status link_field(tdb_build_state *state, tdb_kind source_kind, tdb_l
             tdb_record_ref record = {(uint32_t)t, (uint32_t)row};
             size_t length;
             unsigned flags;
-            const char *value = tdb_build_value(state, record, field, &length, &flags);
+            const char *value = tdb_reference_key(state, record, field, &length, &flags);
             /* Multi-valued cells carry the kind of their first part only. */
             tdb_id_kind id_kind = type == TDB_LINK_HOUSING_OWNER
                                       ? TDB_ID_UNKNOWN

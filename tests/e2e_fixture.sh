@@ -64,6 +64,39 @@ check "addresses resolved to a division" 1 "SELECT count(*) * 10 > (SELECT count
 check "houses have coordinates" 1 "SELECT count(*) * 10 > (SELECT count(*) FROM housing) * 9 FROM housing WHERE longitude IS NOT NULL"
 check "identifier validity stored" 0 "SELECT count(*) FROM person WHERE id_valid IS NULL"
 
+check "fuzzy links carry weights" 0 "SELECT count(*) FROM link WHERE rule NOT LIKE 'exact%' AND (weight IS NULL OR json_valid(field_weights) = 0)"
+check "link model stored" 1 "SELECT count(*) > 0 FROM link_model WHERE model = 'person' AND field = 'name'"
+
+# eval: precision and recall of owner links against the truth.
+"$THEMEDB" eval "$db" fixtures/longchuan/truth/links.csv > "$work/eval.txt"
+if awk '$1 == "all" { exit !($6 >= 0.999 && $9 >= 0.98) }' "$work/eval.txt"; then
+    echo "ok   eval: precision >= 0.999, reachable recall >= 0.98"
+else
+    echo "FAIL eval below target"
+    cat "$work/eval.txt"
+    failures=$((failures + 1))
+fi
+
+# explain: a fuzzy link shows its waterfall; an unlinked owner says why.
+fuzzy_plate=$(sqlite3 "$db" "SELECT v.plate FROM vehicle v JOIN link l ON l.from_id = v.vehicle_id WHERE l.weight IS NOT NULL ORDER BY v.vehicle_id LIMIT 1")
+if "$THEMEDB" explain "$db" vehicle "$fuzzy_plate" | grep -q "address"; then
+    echo "ok   explain shows the field weights of a fuzzy link"
+else
+    echo "FAIL explain of $fuzzy_plate shows no field weights"
+    failures=$((failures + 1))
+fi
+unlinked_plate=$(sqlite3 "$db" "SELECT plate FROM vehicle WHERE owner_match = 'none' ORDER BY vehicle_id LIMIT 1")
+if "$THEMEDB" explain "$db" vehicle "$unlinked_plate" | grep -q "not linked"; then
+    echo "ok   explain says why an owner is not linked"
+else
+    echo "FAIL explain of $unlinked_plate does not say why it is not linked"
+    failures=$((failures + 1))
+fi
+if "$THEMEDB" explain "$db" vehicle 粤Z00000 2>/dev/null; then
+    echo "FAIL explain of an unknown plate succeeded"
+    failures=$((failures + 1))
+fi
+
 if [ "$failures" -ne 0 ]; then
     echo "e2e_fixture: $failures failures"
     exit 1
