@@ -224,12 +224,16 @@ static tdb_status build_persons(build_context *context)
         TDB_FORWARD(add_household(context, target - (long)county->person_count));
     county->base_person_count = county->person_count;
 
-    /* People registered in other counties who own a car or a house here. */
+    /* People registered in other counties who own a car or a house here. About 3 in 10
+     * were born here and moved their registration away, so their ID numbers carry this
+     * county's code. The choice is a hash of the index, not an RNG draw, so that it
+     * leaves every other value unchanged. */
     size_t outsiders = county->base_person_count / 50 + 5;
     for (size_t i = 0; i < outsiders; i++) {
         const gen_geo *geo = &county->geo;
         const char *region = geo->other_region_count > 0
             ? geo->other_regions[gen_rng_below(&context->rng, (uint32_t)geo->other_region_count)] : "440106";
+        if ((uint32_t)(i * 2654435761u) % 10 < 3) region = geo->towns[0].county_code;
         TDB_FORWARD(add_person(context, gen_rng_range(&context->rng, 20, 70), gen_rng_chance(&context->rng, 0.6),
                                NULL, region, -1));
     }
@@ -503,11 +507,13 @@ static tdb_status add_house(build_context *context, const gen_address *location,
     gen_civil_from_days(house->registered, &year, &month, &day);
 
     /* Real-estate certificates in this numbering exist since 2015; a house registered
-     * before then got one when it was registered again. */
+     * before then got one when it was registered again. The year comes from the house
+     * number, not from RNG, so that this rule leaves every other value unchanged. */
     if (year < 2015) {
         int as_of_year, as_of_month, as_of_day;
         gen_civil_from_days(context->options->as_of, &as_of_year, &as_of_month, &as_of_day);
-        year = gen_rng_range(rng, 2015, as_of_year);
+        uint32_t spread = (uint32_t)(as_of_year - 2015 + 1);
+        year = 2015 + (int)((uint32_t)(index * 2654435761u) % spread);
     }
     gen_format(house->cert_number, sizeof house->cert_number, "%s(%d)%s不动产权第%07zu号",
              province_abbreviation(town->county_code), year, town->county_name, index + 1);
