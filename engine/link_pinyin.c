@@ -76,6 +76,9 @@ static const struct {
 
 uint16_t tdb_pinyin_of(int32_t code_point)
 {
+    if (code_point >= TDB_PINYIN_DENSE_START && code_point < TDB_PINYIN_DENSE_END)
+        return tdb_pinyin_dense[code_point - TDB_PINYIN_DENSE_START];
+
     size_t low = 0;
     size_t high = tdb_pinyin_entry_count;
     while (low < high) {

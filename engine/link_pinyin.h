@@ -18,6 +18,12 @@ extern const size_t tdb_pinyin_syllable_count;
 extern const tdb_pinyin_entry tdb_pinyin_entries[];
 extern const size_t tdb_pinyin_entry_count;
 
+/* Syllable of each code point of CJK Extension A and the main CJK block, where nearly
+ * every name character lies, indexed by code point - TDB_PINYIN_DENSE_START. */
+#define TDB_PINYIN_DENSE_START 0x3400
+#define TDB_PINYIN_DENSE_END 0xA000
+extern const uint16_t tdb_pinyin_dense[TDB_PINYIN_DENSE_END - TDB_PINYIN_DENSE_START];
+
 /* Syllable value for a code point without a Mandarin reading (Latin letters, digits,
  * rare ideographs): the comparison then falls back to the code point itself. */
 #define TDB_PINYIN_NONE 0xFFFFu

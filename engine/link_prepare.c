@@ -29,7 +29,7 @@ uint64_t tdb_link_hash(const void *bytes, size_t length, uint64_t seed)
     return hash ? hash : 1;
 }
 
-/* Longest placeholder in bytes (暂无, 不详, 未知 are 6). */
+/* Maximum length of a placeholder in bytes (暂无, 不详, 未知 are 6). */
 #define MAX_PLACEHOLDER_BYTES 6
 
 static bool is_placeholder(const char *text)
@@ -105,6 +105,17 @@ static uint32_t valid_date(uint32_t date)
     return date;
 }
 
+/* True when ID[0..LENGTH) is all digits, but for a final X: the shape of an ID
+ * number, which a credit code with letters does not have. */
+static bool has_id_number_shape(const int32_t *id, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        bool digit = id[i] >= '0' && id[i] <= '9';
+        if (!digit && !(i == length - 1 && id[i] == 'X')) return false;
+    }
+    return true;
+}
+
 /* Birth date from the record, or else from an 18-digit or 15-digit ID number. */
 static uint32_t birth_date_of(const tdb_link_record *record, const int32_t *id, size_t id_length)
 {
@@ -114,6 +125,7 @@ static uint32_t birth_date_of(const tdb_link_record *record, const int32_t *id, 
         uint32_t date = valid_date(parse_digits(digits, 8));
         if (date) return date;
     }
+    if (!has_id_number_shape(id, id_length)) return 0;
     if (id_length == 18) return valid_date(parse_digits(id + 6, 8));
     if (id_length == 15) {
         uint32_t short_date = parse_digits(id + 6, 6);

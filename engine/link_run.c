@@ -17,8 +17,6 @@
 #include "log.h"
 #include "util.h"
 
-#define PATTERN_EVIDENCE TDB_LINK_PATTERN_EVIDENCE
-
 static const char *const field_names[TDB_LINK_FIELDS] = {
     "name", "id_number", "birth_date", "phone", "address", "gender",
 };
@@ -71,8 +69,9 @@ void tdb_link_config_init(tdb_link_config *config)
 static bool config_valid(const tdb_link_config *config)
 {
     return config->threshold > 0 && config->threshold < 1 && config->threads >= 0 &&
-           config->max_block_size > 0 && config->em_max_iterations >= 0 &&
-           config->em_tolerance > 0;
+           config->max_block_size > 0 && config->u_samples > 0 &&
+           config->em_max_iterations >= 0 && config->em_tolerance > 0 &&
+           config->generic_count > 0;
 }
 
 void tdb_link_result_free(tdb_link_result *result)
@@ -92,7 +91,7 @@ static void compare_pairs(const tdb_link_side *base, const tdb_link_side *querie
 {
     tdb_link_compare_pairs(base, queries, pairs, pair_count);
     for (size_t i = 0; i < pair_count; i++) {
-        uint32_t pattern = pairs[i].pattern & ~PATTERN_EVIDENCE;
+        uint32_t pattern = pairs[i].pattern & ~TDB_LINK_PATTERN_EVIDENCE;
         histogram[pattern]++;
         for (int rule = 0; rule < TDB_LINK_RULES; rule++) {
             if (pairs[i].rules & (1u << rule)) rule_histograms[rule][pattern]++;
@@ -108,7 +107,7 @@ static void weigh_pairs(const tdb_link_model *model, const tdb_link_side *base,
     for (size_t i = 0; i < pair_count; i++) {
         int8_t levels[TDB_LINK_FIELDS];
         double field_weights[TDB_LINK_FIELDS];
-        tdb_link_pattern_decode(pairs[i].pattern & ~PATTERN_EVIDENCE, levels);
+        tdb_link_pattern_decode(pairs[i].pattern & ~TDB_LINK_PATTERN_EVIDENCE, levels);
         weights[i] = tdb_link_weigh(model, levels, base->entries[pairs[i].base].name_count,
                                     field_weights);
     }
@@ -232,7 +231,7 @@ static tdb_status collect_matches(const tdb_link_side *base, const tdb_link_pair
         match->base = pairs[i].base;
         match->rules = pairs[i].rules;
         match->rule = first_rule(pairs[i].rules);
-        tdb_link_pattern_decode(pairs[i].pattern & ~PATTERN_EVIDENCE, match->levels);
+        tdb_link_pattern_decode(pairs[i].pattern & ~TDB_LINK_PATTERN_EVIDENCE, match->levels);
         match->weight = tdb_link_weigh(&result->model, match->levels,
                                        base->entries[pairs[i].base].name_count,
                                        match->field_weights);
@@ -257,7 +256,7 @@ static tdb_status select_links(const tdb_link_config *config, const tdb_link_sid
 
     double minimum = weight_threshold(config->threshold);
     for (size_t i = 0; i < pair_count; i++) {
-        evidence[i] = (pairs[i].pattern & PATTERN_EVIDENCE) != 0;
+        evidence[i] = (pairs[i].pattern & TDB_LINK_PATTERN_EVIDENCE) != 0;
         if (weights[i] < minimum) continue;
         stats->pairs_above_threshold++;
         if (!evidence[i]) stats->rejected_without_evidence++;

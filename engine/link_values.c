@@ -1,8 +1,9 @@
 /* Value frequencies for record linkage. A value held by more than generic_count base
  * records or more than generic_count query records is generic: a phone shared by a
  * village office, a placeholder ID, the commonest names. Generic IDs and phones are
- * compared as missing; a generic name is compared, with a weight lowered by its
+ * compared as missing. A generic name is compared, with a weight lowered by its
  * frequency, but never counts as the evidence a link needs. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "link_internal.h"
@@ -80,8 +81,38 @@ static tdb_status push_hash(uint64_t **array, size_t *count, size_t *capacity, u
     return TDB_OK;
 }
 
+static int compare_hashes(const void *left, const void *right)
+{
+    uint64_t a = *(const uint64_t *)left, b = *(const uint64_t *)right;
+    return a < b ? -1 : a > b;
+}
+
+/* Return true when the records VALUES[0..COUNT) carry more than LIMIT distinct
+ * values of text OTHER. SCRATCH has room for COUNT hashes. */
+static bool many_distinct(tdb_link_side *base, tdb_link_side *queries,
+                          const tdb_link_keyed *values, size_t count, int other, size_t limit,
+                          uint64_t *scratch)
+{
+    size_t named = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t hash = entry_of(base, queries, values[i].value)->hashes[other];
+        if (hash) scratch[named++] = hash;
+    }
+    if (named <= limit) return false;
+    qsort(scratch, named, sizeof *scratch, compare_hashes);
+    size_t distinct = 0;
+    for (size_t i = 0; i < named; i++) distinct += i == 0 || scratch[i] != scratch[i - 1];
+    return distinct > limit;
+}
+
 /* Walk runs of equal values of one text kind: mark generic ones, store base name
- * counts, and record distinct names and generic values in FREQUENCIES. */
+ * counts, and record distinct names and generic values in FREQUENCIES.
+ *
+ * A name is generic when more than GENERIC_COUNT base records hold it, or as many
+ * query records under more than GENERIC_COUNT distinct IDs. An ID or phone is generic
+ * when that many records hold it under more than GENERIC_COUNT distinct names. So a
+ * placeholder ID or a dealer's phone is generic, but the name and ID of one company
+ * that owns a hundred vehicles are not. */
 static tdb_status count_runs(tdb_link_side *base, tdb_link_side *queries, int text,
                              const tdb_link_keyed *values, size_t count, size_t generic_count,
                              struct tdb_link_frequencies *frequencies)
@@ -89,6 +120,9 @@ static tdb_status count_runs(tdb_link_side *base, tdb_link_side *queries, int te
     tdb_status status = TDB_OK;
     size_t name_capacity = 0, counts_capacity = 0, generic_capacity = 0;
     uint8_t bit = (uint8_t)(1u << text_fields[text]);
+    int other = text == LINK_TEXT_NAME ? LINK_TEXT_ID : LINK_TEXT_NAME;
+    uint64_t *scratch = tdb_malloc(count * sizeof *scratch);
+    TDB_FAIL_IF(scratch == NULL, TDB_ERR_NOMEM);
 
     for (size_t start = 0; start < count;) {
         size_t end = start;
@@ -98,7 +132,12 @@ static tdb_status count_runs(tdb_link_side *base, tdb_link_side *queries, int te
             end++;
         }
         size_t query_records = end - start - base_records;
-        bool generic = base_records > generic_count || query_records > generic_count;
+        bool generic = false;
+        if (text == LINK_TEXT_NAME && base_records > generic_count)
+            generic = true;
+        else if (base_records > generic_count || query_records > generic_count)
+            generic = many_distinct(base, queries, values + start, end - start, other,
+                                    generic_count, scratch);
 
         for (size_t i = start; i < end; i++) {
             tdb_link_entry *entry = entry_of(base, queries, values[i].value);
@@ -124,6 +163,7 @@ static tdb_status count_runs(tdb_link_side *base, tdb_link_side *queries, int te
         start = end;
     }
 cleanup:
+    tdb_free(scratch);
     return status;
 }
 

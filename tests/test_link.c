@@ -212,7 +212,7 @@ static void dirty_copy(sample_record *query, const sample_record *person, size_t
         query->id[16] = query->id[16] == '9' ? '0' : (char)(query->id[16] + 1);
         query->phone[0] = '\0';
         break;
-    case 3: /* legacy ID missing, only name, birth date and village */
+    case 3: /* ID and phone missing: only name, birth date and village are left */
         query->id[0] = '\0';
         query->phone[0] = '\0';
         break;
@@ -369,6 +369,45 @@ static void shared_phone_no_link(void **state)
     assert_true(explanation.field_weights[TDB_LINK_PHONE] == 0.0);
     assert_true(explanation.generic_fields & (1u << TDB_LINK_PHONE));
     tdb_link_result_free(result);
+}
+
+/* A company's mistyped credit code on 80 vehicle records, all under its own name:
+ * frequent, but not generic, so every record links. */
+static void fleet_owner_not_generic(void **state)
+{
+    (void)state;
+    enum { FLEET = 80 };
+    population people;
+    make_population(&people, 600, 60);
+    size_t base_count = people.base_count + 1, query_count = people.query_count + FLEET;
+    tdb_link_record *base = calloc(base_count, sizeof *base);
+    tdb_link_record *queries = calloc(query_count, sizeof *queries);
+    memcpy(base, people.base_records, people.base_count * sizeof *base);
+    memcpy(queries, people.query_records, people.query_count * sizeof *queries);
+    base[base_count - 1] = (tdb_link_record){"龙川县老隆运输有限公司", "91441622MA4UH3TX2B",
+                                             NULL, "07626712345", "老隆镇东门村", NULL};
+    for (size_t i = people.query_count; i < query_count; i++)
+        queries[i] = (tdb_link_record){"龙川县老隆运输有限公司", "91441622MA4UH3TX28", NULL,
+                                       NULL, NULL, NULL};
+    tdb_link_config config;
+    tdb_link_config_init(&config);
+    tdb_link_result *result = NULL;
+    assert_int_equal(tdb_link_run(&config, base, base_count, queries, query_count, &result),
+                     TDB_OK);
+
+    assert_int_equal(result->stats.generic_values[TDB_LINK_ID_NUMBER], 0);
+    assert_int_equal(result->stats.generic_values[TDB_LINK_NAME], 0);
+    size_t fleet_links = 0;
+    for (size_t i = 0; i < result->match_count; i++) {
+        if (result->matches[i].query >= people.query_count &&
+            result->matches[i].base == base_count - 1)
+            fleet_links++;
+    }
+    assert_int_equal(fleet_links, FLEET);
+    tdb_link_result_free(result);
+    free(base);
+    free(queries);
+    free_population(&people);
 }
 
 static void placeholder_id_generic(void **state)
@@ -558,6 +597,37 @@ static void ambiguous_twins_unlinked(void **state)
     free_population(&people);
 }
 
+static void birth_date_from_id(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query_id, *query_birth;
+        int expected;
+    } cases[] = {
+        {"441622199003071234", NULL, 0},       /* 18 digits: characters 7-14 */
+        {"441622900307123", NULL, 0},          /* 15 digits: 19 + characters 7-12 */
+        {"44162219900307123X", NULL, 0},       /* final X */
+        {"441622199003081234", NULL, 1},       /* one digit off */
+        {"91441622MA4UH3TX2B", NULL, -1},      /* a credit code has no birth date */
+        {"9144162219900307TX", NULL, -1},      /* not even with digits in the middle */
+        {NULL, "19900307", 0},
+        {NULL, "1990-03-07", -1},              /* not YYYYMMDD */
+    };
+    tdb_link_record base[] = {{"张小明", NULL, "19900307", NULL, NULL, NULL}};
+    tdb_link_record queries[] = {{"张小明", NULL, NULL, NULL, NULL, NULL}};
+    tdb_link_config config;
+    tdb_link_config_init(&config);
+    tdb_link_result *result = NULL;
+    assert_int_equal(tdb_link_run(&config, base, 1, queries, 1, &result), TDB_OK);
+    for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
+        tdb_link_record query = {"张小明", cases[i].query_id, cases[i].query_birth, NULL, NULL, NULL};
+        tdb_link_explanation explanation;
+        assert_int_equal(tdb_link_score_pair(result, &query, &base[0], &explanation), TDB_OK);
+        assert_int_equal(explanation.levels[TDB_LINK_BIRTH_DATE], cases[i].expected);
+    }
+    tdb_link_result_free(result);
+}
+
 static void run_rejects_bad_config(void **state)
 {
     (void)state;
@@ -605,6 +675,7 @@ int main(void)
         cmocka_unit_test(em_converges_synthetic),
         cmocka_unit_test(id_deletion_finds_transposition),
         cmocka_unit_test(shared_phone_no_link),
+        cmocka_unit_test(fleet_owner_not_generic),
         cmocka_unit_test(placeholder_id_generic),
         cmocka_unit_test(same_links_one_two_threads),
         cmocka_unit_test(oversized_block_reported),
@@ -612,6 +683,7 @@ int main(void)
         cmocka_unit_test(one_to_one_uses_base_once),
         cmocka_unit_test(match_weight_adds_up),
         cmocka_unit_test(ambiguous_twins_unlinked),
+        cmocka_unit_test(birth_date_from_id),
         cmocka_unit_test(run_rejects_bad_config),
         cmocka_unit_test(run_reports_nomem),
     };

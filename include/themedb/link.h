@@ -63,12 +63,13 @@ typedef struct tdb_link_config {
     size_t u_samples;      /* random pairs drawn to estimate u (all pairs when fewer exist) */
     int em_max_iterations; /* upper bound on EM iterations */
     double em_tolerance;   /* EM stops when no parameter moves by more than this */
-    size_t generic_count;  /* a value held by more base or more query records is generic */
+    size_t generic_count;  /* a name held by more base records is generic, and so is a value held
+                              by more records under more distinct names (or IDs, for a name) */
 } tdb_link_config;
 
 /* Fill CONFIG with the defaults: threshold 0.9, best link, OpenMP default threads,
  * seed 1, blocks up to 1000 records, 1 000 000 u samples, 100 EM iterations, tolerance
- * 1e-6, values held by more than 50 records generic. */
+ * 1e-6, generic_count 50. */
 void tdb_link_config_init(tdb_link_config *config);
 
 typedef struct tdb_link_match {
@@ -135,7 +136,9 @@ typedef struct tdb_link_result {
 /* Link QUERIES to BASE. On success *RESULT is a new result that the caller frees with
  * tdb_link_result_free; the records and their strings are not referenced after the
  * call returns. Returns TDB_ERR_INVALID for a bad configuration or more than 2^32 - 1
- * records on a side, TDB_ERR_NOMEM when an allocation fails (then *RESULT is NULL). */
+ * records on a side, TDB_ERR_LIMIT when one side's texts exceed 2^32 code points (a
+ * partition of a province-sized input must stay below that), and TDB_ERR_NOMEM when
+ * an allocation fails. *RESULT is NULL after any failure. */
 tdb_status tdb_link_run(const tdb_link_config *config,
                         const tdb_link_record *base, size_t base_count,
                         const tdb_link_record *queries, size_t query_count,
