@@ -605,8 +605,6 @@ static tdb_status build_person_certs(build_context *context, const bool *drives)
     tdb_status status = TDB_OK;
     gen_county *county = context->county;
     gen_rng *rng = &context->rng;
-    const char *county_code = county->geo.towns[0].county_code;
-    char number[64];
 
     for (size_t i = 0; i < county->base_person_count; i++) {
         const gen_person *person = &county->persons[i];
@@ -620,9 +618,8 @@ static tdb_status build_person_certs(build_context *context, const bool *drives)
             TDB_FORWARD(add_cert(context, GEN_CERT_ID_CARD, holder, -1, person->id, years));
         }
         if (age >= 18 && age <= 75 && (drives[i] || gen_rng_chance(rng, 0.2))) {
-            /* The driving licence number is the ID number; the file number identifies it. */
-            gen_format(number, sizeof number, "%.4s%08zu", county_code, i + 1);
-            TDB_FORWARD(add_cert(context, GEN_CERT_DRIVING_LICENCE, holder, -1, number, 6));
+            /* A driving licence's number is its holder's ID number, as on the licence. */
+            TDB_FORWARD(add_cert(context, GEN_CERT_DRIVING_LICENCE, holder, -1, person->id, 6));
         }
     }
 cleanup:
