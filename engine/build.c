@@ -255,6 +255,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     stage_start = tdb_now();
     TDB_FORWARD(tdb_link_exact(state));
     TDB_FORWARD(tdb_link_fuzzy(state));
+    TDB_FORWARD(tdb_link_through_subject(state));
     add_timing(state, "link", stage_start);
 
     stage_start = tdb_now();

@@ -159,6 +159,10 @@ const char *tdb_reference_key(const tdb_build_state *state, tdb_record_ref recor
  * entities by exact typed keys. */
 tdb_status tdb_link_exact(tdb_build_state *state);
 
+/* Link certificate holders without a link to the owner of the certificate's vehicle
+ * or house who has exactly the holder's name (rule subject_owner). */
+tdb_status tdb_link_through_subject(tdb_build_state *state);
+
 /* Match the references that exact joins left unlinked, or linked to a record with
  * another name, with the probabilistic linkage module. */
 tdb_status tdb_link_fuzzy(tdb_build_state *state);

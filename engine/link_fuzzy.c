@@ -358,20 +358,6 @@ cleanup:
     return status;
 }
 
-static void log_stats(const char *model, const tdb_link_result *result)
-{
-    const tdb_link_stats *stats = &result->stats;
-    TDB_LOG(TDB_LOG_INFO, _("link: %s model: %zu candidate pairs, %zu links, EM %d iterations"),
-            model, stats->candidate_pairs, stats->links, stats->em_iterations);
-    for (int rule = 0; rule < TDB_LINK_RULES; rule++) {
-        const tdb_link_rule_stats *rule_stats = &stats->rules[rule];
-        if (rule_stats->oversized_blocks > 0)
-            TDB_LOG(TDB_LOG_WARN, _("link: rule %s skipped %zu blocks over the size limit (largest %zu records, %zu pairs not compared); raise [link] max_block_size to compare them"),
-                    tdb_link_rule_name(rule), rule_stats->oversized_blocks,
-                    rule_stats->largest_oversized, rule_stats->skipped_pairs);
-    }
-}
-
 static tdb_status run_model(tdb_build_state *state, const reference_list *list, int model,
                             const side *base)
 {
@@ -400,7 +386,6 @@ static tdb_status run_model(tdb_build_state *state, const reference_list *list, 
     config.max_block_size = state->manifest->link_max_block;
     config.threads = state->threads;
     TDB_FORWARD(tdb_link_run(&config, base->records, base->count, queries, query_count, &result));
-    log_stats(model == 0 ? "person" : "legal_entity", result);
     state->link_models[model] = result->model;
     state->link_model_present[model] = true;
     TDB_FORWARD(apply_matches(state, list, query_reference,

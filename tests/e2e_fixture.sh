@@ -64,13 +64,13 @@ check "addresses resolved to a division" 1 "SELECT count(*) * 10 > (SELECT count
 check "houses have coordinates" 1 "SELECT count(*) * 10 > (SELECT count(*) FROM housing) * 9 FROM housing WHERE longitude IS NOT NULL"
 check "identifier validity stored" 0 "SELECT count(*) FROM person WHERE id_valid IS NULL"
 
-check "fuzzy links carry weights" 0 "SELECT count(*) FROM link WHERE rule NOT LIKE 'exact%' AND (weight IS NULL OR json_valid(field_weights) = 0)"
+check "fuzzy links carry weights" 0 "SELECT count(*) FROM link WHERE rule NOT LIKE 'exact%' AND rule != 'subject_owner' AND (weight IS NULL OR json_valid(field_weights) = 0)"
 check "link model stored" 1 "SELECT count(*) > 0 FROM link_model WHERE model = 'person' AND field = 'name'"
 
 # eval: precision and recall of owner links against the truth.
 "$THEMEDB" eval "$db" fixtures/longchuan/truth/links.csv > "$work/eval.txt"
-if awk '$1 == "all" { exit !($6 >= 0.999 && $9 >= 0.98) }' "$work/eval.txt"; then
-    echo "ok   eval: precision >= 0.999, reachable recall >= 0.98"
+if awk '$1 == "all" { exit !($6 >= 0.999 && $9 >= 0.995) }' "$work/eval.txt"; then
+    echo "ok   eval: precision >= 0.999, reachable recall >= 0.995"
 else
     echo "FAIL eval below target"
     cat "$work/eval.txt"
