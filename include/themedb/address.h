@@ -98,7 +98,7 @@ enum {
     TDB_ADDR_RENAMED = 1u << 3,         /* an old name or another suffix was accepted */
     TDB_ADDR_NOISE_DROPPED = 1u << 4,   /* brackets or directions were left out of the key */
     TDB_ADDR_TRUNCATED = 1u << 5,       /* the input was longer than TDB_ADDRESS_INPUT_MAX */
-    TDB_ADDR_UNPARSED = 1u << 6         /* some text fitted no component */
+    TDB_ADDR_UNPARSED = 1u << 6         /* too many components: some text was left out */
 };
 
 /* Folded input bytes that are parsed; the rest is ignored and TDB_ADDR_TRUNCATED set. */
