@@ -345,6 +345,7 @@ static void parse_numbers_and_layout(void **state)
         {"幸福里小区17一10一6", TDB_ADDR_ROOM, "6室"},
         {"华东农贸市场74-78号", TDB_ADDR_ROOM, "74-78号"},
         {"南官大道174--178号", TDB_ADDR_ROAD_NO, "174-178号"},
+        {"文三路704号伟星大厦18楼前台", TDB_ADDR_ESTATE, "伟星大厦"},
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
         parse(f, cases[i].text, NULL, &f->first);
