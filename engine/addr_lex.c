@@ -642,6 +642,11 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
             if (word_at(lex, end, estate_suffixes[i].text)) return false;
         }
     }
+    /* 协议村村委会, 镇东村委会, 许村镇: the village or town name goes on */
+    if (rule->component == TDB_ADDR_VILLAGE && rule->length == 1 &&
+        (char_in(char_at(lex, end), U"委镇乡") || word_at(lex, end, U"村委") ||
+         word_at(lex, end, U"民委员会") || word_at(lex, end, U"街道")))
+        return false;
     /* 双菱新村 is an estate, not a village */
     if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, U"新村")) return false;
     if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, U"小区")) return false;
