@@ -233,7 +233,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
 
     TDB_LOG(TDB_LOG_INFO, _("build: %zu sources, %d threads, as of %d"),
             state->manifest->source_count, state->threads, state->as_of);
-    status = tdb_ingest_all(state->manifest, &state->ingest, &message);
+    status = tdb_ingest_all(state->manifest, &state->ingest, &message, state->threads);
     TDB_FORWARD(status);
     add_timing(state, "ingest", stage_start);
 
