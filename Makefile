@@ -37,7 +37,8 @@ BINARY := $(BUILD)/themedb
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 E2E_TESTS := $(sort $(wildcard tests/e2e_*.sh))
-PO_FILES := $(sort $(wildcard po/zh_CN/*.po))
+# core.po carries the catalogue header, so it comes first.
+PO_FILES := po/zh_CN/core.po $(filter-out po/zh_CN/core.po,$(sort $(wildcard po/zh_CN/*.po)))
 CATALOGUE := $(BUILD)/locale/zh_CN/LC_MESSAGES/themedb.mo
 
 .PHONY: all deps demo install test unit e2e po-check symbols-check fuzz bench help clean
