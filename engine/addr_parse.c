@@ -443,6 +443,31 @@ static bool visit_state(tdb_address_scratch *scratch, size_t pos, uint32_t cur, 
     return true;
 }
 
+/* The division a candidate leaves the search in: a repeated name stays at CUR. */
+static uint32_t next_division(const admin_candidate *candidate, uint32_t cur)
+{
+    return candidate->repeat ? cur : candidate->unit;
+}
+
+/* Return true when another candidate of LIST leads to the same search state (end and
+ * division) as candidate I with a higher score, or with the same score and before it.
+ * What follows depends only on the state, so candidate I cannot end a better path; it
+ * would be searched to the end and then beaten. An alias with its own suffix
+ * (广东 + 省) and the full name (广东省) are such a pair, and without this every level
+ * of an address would double the search. */
+static bool outranked(const candidate_list *list, const double *deltas, size_t i, uint32_t cur)
+{
+    const admin_candidate *candidate = &list->items[i];
+    uint32_t division = next_division(candidate, cur);
+    for (size_t j = 0; j < list->count; j++) {
+        const admin_candidate *other = &list->items[j];
+        if (j == i || other->end != candidate->end || next_division(other, cur) != division)
+            continue;
+        if (deltas[j] > deltas[i] || (deltas[j] == deltas[i] && j < i)) return true;
+    }
+    return false;
+}
+
 static void search(tdb_address_scratch *scratch, size_t pos, uint32_t cur, size_t depth,
                    double score)
 {
@@ -462,10 +487,13 @@ static void search(tdb_address_scratch *scratch, size_t pos, uint32_t cur, size_
     size_t start = skip_separators(scratch, pos);
     if (start >= scratch->count) return;
     find_candidates(scratch, start, cur, &list);
+    double deltas[ADMIN_CANDIDATES_MAX];
+    for (size_t i = 0; i < list.count; i++)
+        deltas[i] = candidate_score(scratch, start, cur, &list.items[i]);
     for (size_t i = 0; i < list.count; i++) {
         const admin_candidate *candidate = &list.items[i];
-        double delta = candidate_score(scratch, start, cur, candidate);
-        if (delta <= 0) continue;
+        double delta = deltas[i];
+        if (delta <= 0 || outranked(&list, deltas, i, cur)) continue;
         addr_segment *segment = &scratch->trial[depth];
         segment->unit = candidate->unit;
         segment->start = (uint16_t)start;
@@ -476,8 +504,7 @@ static void search(tdb_address_scratch *scratch, size_t pos, uint32_t cur, size_
                          (candidate->renamed ? TDB_ADDR_RENAMED : 0) |
                          (candidate->scope_used ? TDB_ADDR_SCOPE_USED : 0);
         if (candidate->repeat) segment->unit = TDB_GAZ_NONE;
-        search(scratch, candidate->end, candidate->repeat ? cur : candidate->unit, depth + 1,
-               score + delta);
+        search(scratch, candidate->end, next_division(candidate, cur), depth + 1, score + delta);
     }
 }
 
