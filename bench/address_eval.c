@@ -9,11 +9,10 @@
  * not exist the program prints a message and exits 0. ADDRESS_EVAL_ROUNDS sets how many
  * times the set is parsed for each throughput figure (default 20).
  *
- * With --county, the addresses are the address columns of the sources of a build
- * manifest (such as one written by gen-county), each distinct text once, and the
- * gazetteer and scope hint are the ones a build of that manifest uses: every province,
- * city and county, and the towns and villages of the scope's province. Only throughput
- * is measured.
+ * With --county, the addresses are the distinct texts in the address columns of a
+ * build manifest's sources (gen-county writes such a manifest). The gazetteer and scope
+ * hint are the ones a build of that manifest uses: every province, city and county, and
+ * the towns and villages of the scope's province. Only throughput is measured.
  *
  * A predicted span counts when its component and its folded text equal a labelled
  * span's. The labelled set calls a municipality (上海市) a city and a village group
@@ -363,7 +362,7 @@ static int read_source_addresses(const tdb_source_config *source, text_set *set,
         for (size_t c = 0; c < column_count && result == 0; c++) {
             size_t column = (size_t)columns[c];
             if (column >= record.field_count || record.lengths[column] == 0) continue;
-            if (data->count * 2 >= set->mask) break; /* the set is full */
+            if (data->count * 2 >= set->mask) break; /* the set is half full: stop adding */
             if (text_set_add(set, record.fields[column], record.lengths[column]))
                 result = add_text(data, record.fields[column], record.lengths[column]);
         }

@@ -449,12 +449,10 @@ static uint32_t next_division(const admin_candidate *candidate, uint32_t cur)
     return candidate->repeat ? cur : candidate->unit;
 }
 
-/* Return true when another candidate of LIST leads to the same search state (end and
- * division) as candidate I with a higher score, or with the same score and before it.
- * What follows depends only on the state, so candidate I cannot end a better path; it
- * would be searched to the end and then beaten. An alias with its own suffix
- * (广东 + 省) and the full name (广东省) are such a pair, and without this every level
- * of an address would double the search. */
+/* Return true when another candidate of LIST reaches the same state (end, division) as
+ * candidate I with a higher score, or with the same score before it. What follows
+ * depends only on the state, so candidate I cannot start the best path. An alias read
+ * with its suffix (广东 + 省) and the full name (广东省) are such a pair. */
 static bool outranked(const candidate_list *list, const double *deltas, size_t i, uint32_t cur)
 {
     const admin_candidate *candidate = &list->items[i];
