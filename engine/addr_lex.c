@@ -305,13 +305,25 @@ static void add_text_span(lexer *lex, tdb_addr_component component, size_t start
     add_span(lex, component, start, end, value, length);
 }
 
+/* Append the string TEXT to BUF, which holds LENGTH of CAPACITY bytes, cutting it to
+ * fit, and return the new length. Faster than snprintf on the common paths. */
+static size_t append_text(char *buf, size_t capacity, size_t length, const char *text)
+{
+    size_t add = strlen(text);
+    if (add > capacity - 1 - length) add = capacity - 1 - length;
+    memcpy(buf + length, text, add);
+    buf[length + add] = '\0';
+    return length + add;
+}
+
 /* Add a number span with its unified marker (3栋, 2单元, 301室). */
 static void add_number_span(lexer *lex, tdb_addr_component component, size_t start,
                             size_t end, const number *num, const char *marker)
 {
     char value[NUMBER_TEXT_MAX + 16];
-    int length = snprintf(value, sizeof value, "%s%s", num->text, marker);
-    add_span(lex, component, start, end, value, (size_t)length);
+    size_t length = append_text(value, sizeof value, 0, num->text);
+    length = append_text(value, sizeof value, length, marker);
+    add_span(lex, component, start, end, value, length);
 }
 
 /* ---- Number tokens -------------------------------------------------------------- */
@@ -434,14 +446,16 @@ static void lex_road_number(lexer *lex, size_t start, const number *num, size_t 
 {
     char value[3 * NUMBER_TEXT_MAX];
     size_t end = marker_end;
-    int length = snprintf(value, sizeof value, "%s号", num->text);
+    size_t length = append_text(value, sizeof value, 0, num->text);
+    length = append_text(value, sizeof value, length, "号");
     number extra;
 
     if (word_at(lex, end, U"附") && read_number(lex, end + 1, &extra) && !extra.chinese) {
-        length += snprintf(value + length, sizeof value - (size_t)length, "附%s", extra.text);
+        length = append_text(value, sizeof value, length, "附");
+        length = append_text(value, sizeof value, length, extra.text);
         end = extra.end;
     }
-    add_span(lex, TDB_ADDR_ROAD_NO, start, end, value, (size_t)length);
+    add_span(lex, TDB_ADDR_ROAD_NO, start, end, value, length);
     lex->pos = end;
 }
 

@@ -562,6 +562,26 @@ static uint32_t find_scope(const tdb_gazetteer *g, const char *scope)
     return TDB_GAZ_NONE;
 }
 
+/* Resolve SCOPE as find_scope does, reusing the last result when SCOPE and G are the
+ * same as in the last call. */
+static uint32_t find_scope_cached(tdb_address_scratch *scratch, const tdb_gazetteer *g,
+                                  const char *scope)
+{
+    if (g == NULL || !g->indexed || scope == NULL) return find_scope(g, scope);
+    size_t length = strlen(scope);
+    if (length >= sizeof scratch->scope_cache.text) return find_scope(g, scope);
+    if (scratch->scope_cache.g == g && scratch->scope_cache.units == g->units &&
+        scratch->scope_cache.count == g->count && strcmp(scratch->scope_cache.text, scope) == 0)
+        return scratch->scope_cache.unit;
+    uint32_t unit = find_scope(g, scope);
+    scratch->scope_cache.g = g;
+    scratch->scope_cache.units = g->units;
+    scratch->scope_cache.count = g->count;
+    memcpy(scratch->scope_cache.text, scope, length + 1);
+    scratch->scope_cache.unit = unit;
+    return unit;
+}
+
 /* Fold TEXT and split it into characters, keeping at most TDB_ADDRESS_INPUT_MAX bytes. */
 static tdb_status load_text(tdb_address_scratch *scratch, const char *text, size_t length)
 {
@@ -601,7 +621,7 @@ tdb_status tdb_address_parse(const tdb_gazetteer *g, tdb_address_scratch *scratc
     scratch->span_count = 0;
     scratch->values_length = 0;
     scratch->g = g;
-    scratch->scope = find_scope(g, scope);
+    scratch->scope = find_scope_cached(scratch, g, scope);
     TDB_FORWARD(load_text(scratch, text, length));
     tdb_addr_resolve(scratch);
     tdb_addr_lex(scratch);

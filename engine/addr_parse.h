@@ -64,6 +64,14 @@ struct tdb_address_scratch {
     /* Division resolution. */
     const tdb_gazetteer *g;
     uint32_t scope; /* unit index of the scope hint, or TDB_GAZ_NONE */
+    /* The last scope hint resolved, because callers pass the same one every time. */
+    struct {
+        const tdb_gazetteer *g;
+        const tdb_gaz_unit *units; /* g->units then, to notice a new gazetteer */
+        size_t count;
+        char text[16];
+        uint32_t unit;
+    } scope_cache;
     addr_segment segments[TDB_LEVEL_VILLAGE + 3];
     size_t segment_count;
     addr_segment trial[TDB_LEVEL_VILLAGE + 3];
