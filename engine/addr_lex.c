@@ -670,6 +670,13 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
         ((end - lex->pos > 3 && char_in(char_at(lex, end - 2), U"东西南北中一二三四五六七八九十园业新")) ||
          end - lex->pos > 4))
         return false;
+    /* 县前路, 城区街: a division suffix that a road suffix follows is part of the road
+     * name (but 江北区街道 is a town after a county) */
+    if ((rule->component == TDB_ADDR_PROVINCE || rule->component == TDB_ADDR_CITY ||
+         rule->component == TDB_ADDR_COUNTY) &&
+        (char_in(char_at(lex, end), U"路巷弄") || word_at(lex, end, U"大道") ||
+         (char_at(lex, end) == 0x8857 /* 街 */ && !word_at(lex, end, U"街道"))))
+        return false;
     /* 市场, 市民: the suffix character starts another word */
     if (rule->component == TDB_ADDR_CITY && char_in(char_at(lex, end), U"场民")) return false;
     return true;

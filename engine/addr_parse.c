@@ -63,13 +63,13 @@ static bool starts_detail_word(const tdb_address_scratch *scratch, size_t pos)
     static const char32_t *const words[] = {
         U"大道", U"大街", U"大厦", U"小区", U"花园", U"广场", U"公寓", U"新村", U"中学", U"小学",
         U"大学", U"学院", U"医院", U"公司", U"家园", U"山庄", U"商城", U"市场", U"宾馆", U"酒店",
-        U"开发", U"工业", U"园区", U"高新", U"新城",
+        U"开发", U"工业", U"园区", U"高新", U"新城", U"经济开发", U"经济技术",
     };
     if (pos >= scratch->count) return false;
     if (char_in(scratch->chars[pos], U"路街道巷弄胡苑园庭府阁楼院坊湾桥港门宫寺庙塔店厂"))
         return true;
     /* the first characters of WORDS, checked first */
-    if (char_in(scratch->chars[pos], U"大小花广公新中学医家山商市宾酒开工园高")) {
+    if (char_in(scratch->chars[pos], U"大小花广公新中学医家山商市宾酒开工园高经")) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(words); i++) {
             if (chars_equal(scratch, pos, words[i])) return true;
         }
