@@ -98,7 +98,8 @@ static const char32_t estate_suffix_last_chars[] = U"区园厦场心司寓楼城
  * (call on arrival). */
 static const char32_t *const noise_words[] = {
     U"斜对面", U"对面", U"旁边", U"附近", U"隔壁", U"对过", U"边上", U"楼下", U"电话联系", U"电联",
-    U"交叉口", U"交汇处", U"入口处", U"门口", U"左侧", U"右侧",
+    U"交叉口", U"交汇处", U"入口处", U"门口", U"左侧", U"右侧", U"东侧", U"西侧", U"南侧", U"北侧",
+    U"交界口", U"交界处", U"转角处",
 };
 
 #define char_in tdb_addr_char_in

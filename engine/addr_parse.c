@@ -75,8 +75,14 @@ static bool starts_detail_word(const tdb_address_scratch *scratch, size_t pos)
         }
     }
     /* 陕西南路, 四川北路: a direction, then a road word */
-    return char_in(scratch->chars[pos], U"东南西北中") && pos + 1 < scratch->count &&
-           char_in(scratch->chars[pos + 1], U"路街道巷大");
+    if (char_in(scratch->chars[pos], U"东南西北中") && pos + 1 < scratch->count &&
+        char_in(scratch->chars[pos + 1], U"路街道巷大"))
+        return true;
+    /* 江东塘路: one more character and a road suffix, because a road name is rarely a
+     * single character */
+    return pos + 1 < scratch->count && scratch->chars[pos] >= 0x4E00 &&
+           scratch->chars[pos] <= 0x9FFF && char_in(scratch->chars[pos + 1], U"路巷") &&
+           !char_in(scratch->chars[pos], U"省市区县镇乡村旗");
 }
 
 /* Return the number of characters of a suffix of LEVEL at POS (another suffix than
