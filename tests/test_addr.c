@@ -280,6 +280,12 @@ static void parse_admin_inside_names(void **state)
         {"丽水市龙泉苑3栋", TDB_ADDR_COUNTY, NULL},
         {"河源市龙川县中山街5号", TDB_ADDR_ROAD, "中山街"},
         {"河源市龙川县中山街5号", TDB_ADDR_CITY, "河源市"},
+        {"河源市城区街8号", TDB_ADDR_ROAD, "城区街"},
+        {"河源市城区街8号", TDB_ADDR_COUNTY, NULL},
+        {"龙川塘路5号", TDB_ADDR_ROAD, "龙川塘路"},
+        {"龙川塘路5号", TDB_ADDR_COUNTY, NULL},
+        {"温州市龙湾经济技术开发区滨海一道8号", TDB_ADDR_DEVZONE, "龙湾经济技术开发区"},
+        {"温州市龙湾经济技术开发区滨海一道8号", TDB_ADDR_COUNTY, NULL},
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
         parse(f, cases[i].text, NULL, &f->first);
@@ -362,6 +368,9 @@ static void parse_drops_noise(void **state)
     assert_true(f->first.key == f->second.key);
     assert_string_equal(f->first.folded, "佗城镇中山街5号(农业银行对面)");
     parse(f, "中山街5号对面", NULL, &f->first);
+    assert_value(&f->first, TDB_ADDR_ROAD_NO, "5号");
+    assert_value(&f->first, TDB_ADDR_ESTATE, NULL);
+    parse(f, "中山街5号西侧", NULL, &f->first);
     assert_value(&f->first, TDB_ADDR_ROAD_NO, "5号");
     assert_value(&f->first, TDB_ADDR_ESTATE, NULL);
 }
