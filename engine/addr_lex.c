@@ -737,7 +737,8 @@ static size_t find_word_end(const lexer *lex, size_t start, tdb_addr_component *
 /* Skip a noise word (对面, 附近 …) at the current position. */
 static bool lex_noise(lexer *lex)
 {
-    for (size_t i = 0; i < TDB_ARRAY_LEN(noise_words); i++) {
+    for (size_t i = 0; has_class(lex, lex->pos, CLASS_NOISE_FIRST) && i < TDB_ARRAY_LEN(noise_words);
+         i++) {
         size_t length = word_at(lex, lex->pos, noise_words[i]);
         if (length == 0) continue;
         lex->pos += length;
