@@ -248,8 +248,8 @@ static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slo
 static const addr_key_hits *key_hits_at(tdb_address_scratch *scratch, size_t pos)
 {
     addr_key_hits *hits = &scratch->key_hits[pos];
-    if (hits->computed) return hits;
-    hits->computed = true;
+    if (hits->generation == scratch->generation) return hits;
+    hits->generation = scratch->generation;
     hits->count = 0;
 
     uint64_t hash = TDB_GAZ_HASH_SEED;
@@ -519,8 +519,12 @@ void tdb_addr_resolve(tdb_address_scratch *scratch)
     scratch->deepest = TDB_GAZ_NONE;
     scratch->best_score = 0;
     scratch->search_steps = 0;
-    for (size_t i = 0; i < scratch->count; i++) scratch->key_hits[i].computed = false;
-    scratch->generation++; /* empties the visit table */
+    /* A new generation empties the visit table and the key hits. */
+    if (++scratch->generation == 0) {
+        memset(scratch->visits, 0, sizeof scratch->visits);
+        memset(scratch->key_hits, 0, sizeof scratch->key_hits);
+        scratch->generation = 1;
+    }
     if (scratch->g == NULL || !scratch->g->indexed || scratch->count == 0) return;
     /* A leading country name (中国浙江省) is skipped. */
     size_t start = tdb_addr_word_at(scratch, 0, U"中国") ? 2 : 0;
