@@ -227,7 +227,7 @@ static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slo
         uint32_t i = slot_lower_bound(g, slot, a);
         for (; i < slot_end && g->entries[i].unit == a; i++) {
             /* Only a full or former name repeats (广东省广东省); an alias such as
-             * 浙江 in 泉溪镇浙江宇圣工贸有限公司 starts a company or estate name. */
+             * 浙江 in 城关镇浙江华达贸易有限公司 starts a company or estate name. */
             uint8_t kind = g->entries[i].kind;
             if (kind != TDB_GAZ_KEY_FULL && kind != TDB_GAZ_KEY_FORMER) continue;
             admin_candidate candidate = {a, (uint16_t)end, (uint8_t)g->entries[i].kind,
