@@ -210,10 +210,43 @@ static uint32_t slot_lower_bound(const tdb_gazetteer *g, const tdb_gaz_slot *slo
     return low;
 }
 
+/* Return the position after the separators at POS, and after a NULL that a database
+ * export left in place of an empty field (河源市NULL广东省河源市龙川县). */
+static size_t skip_separators(const tdb_address_scratch *scratch, size_t pos)
+{
+    for (;;) {
+        while (pos < scratch->count && is_separator(scratch->chars[pos])) pos++;
+        if (!tdb_addr_word_at(scratch, pos, U"NULL")) return pos;
+        pos += 4;
+    }
+}
+
+static const addr_key_hits *key_hits_at(tdb_address_scratch *scratch, size_t pos);
+
+/* Return true when a name or alias of CUR, of one of its ancestors or of one of its
+ * descendants starts at POS, after separators. */
+static bool division_follows(tdb_address_scratch *scratch, size_t pos, uint32_t cur)
+{
+    const tdb_gazetteer *g = scratch->g;
+    pos = skip_separators(scratch, pos);
+    if (pos >= scratch->count) return false;
+    const addr_key_hits *hits = key_hits_at(scratch, pos);
+    for (size_t h = 0; h < hits->count; h++) {
+        const tdb_gaz_slot *slot = hits->slots[h];
+        for (uint32_t i = slot->first; i < slot->first + slot->count; i++) {
+            uint32_t unit = g->entries[i].unit;
+            uint8_t kind = g->entries[i].kind;
+            if (kind != TDB_GAZ_KEY_FULL && kind != TDB_GAZ_KEY_ALIAS) continue;
+            if (tdb_gaz_contains(g, unit, cur) || tdb_gaz_contains(g, cur, unit)) return true;
+        }
+    }
+    return false;
+}
+
 /* Add the units of one key slot that may follow CUR: its descendants, found by binary
  * search because they form one range of unit indexes, and CUR or its ancestors as a
  * repeated name (广东省广东省). */
-static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slot *slot,
+static void add_slot_units(tdb_address_scratch *scratch, const tdb_gaz_slot *slot,
                            size_t end, uint32_t cur, candidate_list *list)
 {
     const tdb_gazetteer *g = scratch->g;
@@ -226,10 +259,13 @@ static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slo
     for (uint32_t a = cur; a != TDB_GAZ_NONE; a = g->units[a].parent) {
         uint32_t i = slot_lower_bound(g, slot, a);
         for (; i < slot_end && g->entries[i].unit == a; i++) {
-            /* Only a full or former name repeats (广东省广东省); an alias such as
-             * 浙江 in 城关镇浙江华达贸易有限公司 starts a company or estate name. */
+            /* A full or former name repeats (广东省广东省). An alias repeats only
+             * before another division name (河源市龙川县河源龙川老隆镇), because 浙江
+             * in 城关镇浙江华达贸易有限公司 starts a company or estate name. */
             uint8_t kind = g->entries[i].kind;
-            if (kind != TDB_GAZ_KEY_FULL && kind != TDB_GAZ_KEY_FORMER) continue;
+            if (kind != TDB_GAZ_KEY_FULL && kind != TDB_GAZ_KEY_FORMER &&
+                !(kind == TDB_GAZ_KEY_ALIAS && division_follows(scratch, end, cur)))
+                continue;
             admin_candidate candidate = {a, (uint16_t)end, (uint8_t)g->entries[i].kind,
                                          false, true, false};
             add_candidate(scratch, list, candidate, false);
@@ -417,11 +453,6 @@ static double candidate_score(const tdb_address_scratch *scratch, size_t pos, ui
     return score;
 }
 
-static size_t skip_separators(const tdb_address_scratch *scratch, size_t pos)
-{
-    while (pos < scratch->count && is_separator(scratch->chars[pos])) pos++;
-    return pos;
-}
 
 /* Record that the search reached (POS, CUR) with SCORE. Returns false when it reached
  * that state before with a score at least as high: what follows depends only on the

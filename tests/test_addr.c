@@ -286,6 +286,10 @@ static void parse_admin_inside_names(void **state)
         {"龙川塘路5号", TDB_ADDR_COUNTY, NULL},
         {"温州市龙湾经济技术开发区滨海一道8号", TDB_ADDR_DEVZONE, "龙湾经济技术开发区"},
         {"温州市龙湾经济技术开发区滨海一道8号", TDB_ADDR_COUNTY, NULL},
+        {"河源市龙川县河源龙川老隆镇中山街5号", TDB_ADDR_TOWN, "老隆镇"},
+        {"河源市龙川县河源龙川老隆镇中山街5号", TDB_ADDR_ROAD, "中山街"},
+        {"河源市NULL广东省河源市龙川县老隆镇", TDB_ADDR_TOWN, "老隆镇"},
+        {"龙川县老隆镇河源华达贸易有限公司", TDB_ADDR_ESTATE, "河源华达贸易有限公司"},
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
         parse(f, cases[i].text, NULL, &f->first);
