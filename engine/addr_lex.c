@@ -651,10 +651,12 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), U"东西南北中") &&
         char_in(char_at(lex, end + 1), U"路街"))
         return false;
-    /* 红街公寓, 花园街小区: a road word inside an estate name */
+    /* 红街公寓, 花园街小区: a road word inside an estate name. A one-character estate
+     * suffix there starts the next name instead (人民路城市广场). */
     if (rule->component == TDB_ADDR_ROAD) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
-            if (word_at(lex, end, estate_suffixes[i].text)) return false;
+            if (estate_suffixes[i].length >= 2 && word_at(lex, end, estate_suffixes[i].text))
+                return false;
         }
     }
     /* 东村村委会, 镇南村委会, 许村镇: the village or town name goes on */

@@ -339,6 +339,8 @@ static void parse_numbers_and_layout(void **state)
         {"城南开发区青峰路119号", TDB_ADDR_DEVZONE, "城南开发区"},
         {"城南开发区青峰路119号", TDB_ADDR_ROAD, "青峰路"},
         {"阳光花园5栋", TDB_ADDR_ESTATE, "阳光花园"},
+        {"人民路城市广场5楼", TDB_ADDR_ROAD, "人民路"},
+        {"人民路城市广场5楼", TDB_ADDR_ESTATE, "城市广场"},
         {"建设大道中海大厦B座", TDB_ADDR_ROAD, "建设大道"},
         {"建设大道中海大厦B座", TDB_ADDR_ESTATE, "中海大厦"},
         {"34幢4号", TDB_ADDR_UNIT, "4单元"},
