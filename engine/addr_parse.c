@@ -338,6 +338,12 @@ static size_t skip_committee_word(const tdb_address_scratch *scratch, size_t pos
         size_t length = tdb_addr_word_at(scratch, pos, words[i]);
         if (length) return pos + length;
     }
+    /* 联城村 + 委会: the 村 of 村委会 was read as the end of the village name */
+    if (pos > 0 && scratch->chars[pos - 1] == 0x6751 /* 村 */) {
+        size_t length = tdb_addr_word_at(scratch, pos, U"民委员会");
+        if (length == 0) length = tdb_addr_word_at(scratch, pos, U"委会");
+        return pos + length;
+    }
     return pos;
 }
 

@@ -335,6 +335,8 @@ static void parse_numbers_and_layout(void **state)
         {"东风公路832弄125号", TDB_ADDR_BUILDING, "125栋"},
         {"龙川县岩镇镇联城村三组", TDB_ADDR_GROUP, "3组"},
         {"龙川县岩镇镇联城村三组", TDB_ADDR_VILLAGE, "联城村"},
+        {"龙川县岩镇镇联城村委会三组", TDB_ADDR_VILLAGE, "联城村"},
+        {"龙川县岩镇镇联城村委会三组", TDB_ADDR_ESTATE, NULL},
         {"联城村第五村民小组", TDB_ADDR_GROUP, "5组"},
         {"城南开发区青峰路119号", TDB_ADDR_DEVZONE, "城南开发区"},
         {"城南开发区青峰路119号", TDB_ADDR_ROAD, "青峰路"},
