@@ -306,8 +306,8 @@ static void add_text_span(lexer *lex, tdb_addr_component component, size_t start
     add_span(lex, component, start, end, value, length);
 }
 
-/* Append the string TEXT to BUF, which holds LENGTH of CAPACITY bytes, cutting it to
- * fit, and return the new length. Faster than snprintf on the common paths. */
+/* Append the string TEXT to BUF (LENGTH bytes used of CAPACITY), cut to fit, and return
+ * the new length. The number values are built this way because snprintf is slower. */
 static size_t append_text(char *buf, size_t capacity, size_t length, const char *text)
 {
     size_t add = strlen(text);
