@@ -67,6 +67,10 @@ static int load_truth(sqlite3 *db, const char *path)
         fprintf(stderr, _("themedb eval: cannot read %s: %s\n"), path, tdb_csv_error_message(reader));
         goto cleanup;
     }
+    /* Without an index, matching every link against the truth is quadratic: several
+     * minutes for a county of 100,000 persons. */
+    sqlite3_exec(db, "CREATE INDEX temp.truth_site ON truth (link_type, source, line, to_key)",
+                 NULL, NULL, NULL);
     result = 0;
 cleanup:
     sqlite3_finalize(insert);
