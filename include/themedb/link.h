@@ -118,9 +118,12 @@ typedef struct tdb_link_model {
     double m[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS];    /* P(level | match) */
     double u[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS];    /* P(level | non-match) */
     double weight[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS]; /* log2(m / u) */
-    double lambda;        /* share of candidate pairs that are matches */
-    double prior_weight;  /* log2(lambda / (1 - lambda)) */
-    size_t base_count;    /* base records, for the name frequency adjustment */
+    double lambda;           /* probability that a random (query, base) pair is a match:
+                                expected_matches / (query_count * base_count) */
+    double prior_weight;     /* log2(lambda / (1 - lambda)) */
+    double expected_matches; /* queries expected to match a base record, at most one each */
+    size_t query_count;      /* query records of the run */
+    size_t base_count;       /* base records, for lambda and the name frequency adjustment */
 } tdb_link_model;
 
 struct tdb_link_frequencies;
