@@ -55,7 +55,7 @@ const char *tdb_link_level_name(int field, int level)
 void tdb_link_config_init(tdb_link_config *config)
 {
     memset(config, 0, sizeof *config);
-    config->threshold = 0.9;
+    config->threshold = 0.99;
     config->one_to_one = 0;
     config->threads = 0;
     config->seed = 1;

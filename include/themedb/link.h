@@ -67,7 +67,7 @@ typedef struct tdb_link_config {
                               by more records under more distinct names (or IDs, for a name) */
 } tdb_link_config;
 
-/* Fill CONFIG with the defaults: threshold 0.9, best link, OpenMP default threads,
+/* Fill CONFIG with the defaults: threshold 0.99, best link, OpenMP default threads,
  * seed 1, blocks up to 1000 records, 1 000 000 u samples, 100 EM iterations, tolerance
  * 1e-6, generic_count 50. */
 void tdb_link_config_init(tdb_link_config *config);
