@@ -409,10 +409,10 @@ void tdb_link_estimate_m(const tdb_link_config *config,
 }
 
 /* Return the number of queries expected to match a base record when every candidate
- * pair's odds are 2^(PRIOR_WEIGHT + field weights): the sum over queries of the
- * probability that one of their candidates is the match, each query matching at most
- * one base record. ODDS_SCALES holds, per query with candidates, log2 of the sum of
- * 2^(field weights) over its candidates with evidence. */
+ * pair's odds are 2^(PRIOR_WEIGHT + field weights). Each query matches at most one
+ * base record, so this is the sum over queries of the probability that one of their
+ * candidates is the match. ODDS_SCALES contains, per query with candidates, log2 of
+ * the sum of 2^(field weights) over its candidates with evidence. */
 static double expected_matches(const double *odds_scales, size_t count, double prior_weight)
 {
     double matches = 0;

@@ -226,7 +226,7 @@ CREATE TABLE link (
 
 -- The Fellegi-Sunter models the fuzzy links were scored with: for each compared field
 -- and level, P(level | match), P(level | non-match) and the weight log2(m / u). The row
--- with field 'prior' holds lambda, the probability that a random (department record,
+-- with field 'prior' contains lambda, the probability that a random (department record,
 -- base record) pair matches (m), 1 - lambda (u) and its weight log2(lambda / (1 - lambda)).
 CREATE TABLE link_model (
     model TEXT NOT NULL,              -- person or legal_entity

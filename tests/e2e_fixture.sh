@@ -66,6 +66,11 @@ check "identifier validity stored" 0 "SELECT count(*) FROM person WHERE id_valid
 
 check "fuzzy links carry weights" 0 "SELECT count(*) FROM link WHERE rule NOT LIKE 'exact%' AND rule != 'subject_owner' AND (weight IS NULL OR json_valid(field_weights) = 0)"
 check "link model stored" 1 "SELECT count(*) > 0 FROM link_model WHERE model = 'person' AND field = 'name'"
+# The prior is that of a random (reference, person) pair: at most one match per
+# reference, so lambda is at most one over the persons.
+check "link prior from the population" 1 "
+    SELECT m <= 1.0 / (SELECT count(*) FROM person) AND weight < 0
+    FROM link_model WHERE model = 'person' AND field = 'prior'"
 
 check "fuzzy links are all in the truth" 0 "
     SELECT count(*) FROM got_link g

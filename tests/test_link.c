@@ -622,7 +622,7 @@ static void ambiguous_twins_unlinked(void **state)
 
 /* In a base of 20,000 persons in 200 villages, eight are named 林刚, one of them in
  * 第003村. A name and a village alone then leave about one chance in twenty that the
- * query is somebody else, so the pair stays under 0.99; the ID with one digit
+ * query is another person, so the pair stays under 0.99; the ID with one digit
  * mistyped on top of them is enough. The old prior, the share of matches among
  * blocked pairs (near 1 here), linked both. */
 static void name_village_needs_more(void **state)
