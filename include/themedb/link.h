@@ -103,8 +103,8 @@ typedef struct tdb_link_stats {
     size_t ambiguous_queries;              /* best link: queries left unlinked because two or more
                                               candidates share the probability */
     size_t links;                          /* matches returned */
-    int em_iterations;
-    int em_converged;                      /* 1 when EM met em_tolerance */
+    int em_iterations;                     /* over the per-rule sessions and the prior's fixed point */
+    int em_converged;                      /* 1 when every session and the prior met em_tolerance */
     int threads;                           /* threads actually used */
     /* Wall-clock seconds per stage: seconds_score covers comparing and weighing the
      * candidate pairs, seconds_sample comparing the random pairs for u, seconds_model
