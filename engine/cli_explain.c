@@ -103,7 +103,15 @@ static int print_links(sqlite3 *db, const explain_kind *kind, const char *record
                text_or(statement, 4, ""), text_or(statement, 7, ""), text_or(statement, 1, ""),
                sqlite3_column_double(statement, 2));
         if (sqlite3_column_int(statement, 6)) {
-            printf("    %-12s %-14s %9s %9s\n", _("field"), _("level"), _("weight"), _("total"));
+            fputs("    ", stdout);
+            tdb_print_cell(stdout, _("field"), 12, false);
+            putchar(' ');
+            tdb_print_cell(stdout, _("level"), 14, false);
+            putchar(' ');
+            tdb_print_cell(stdout, _("weight"), 9, true);
+            putchar(' ');
+            tdb_print_cell(stdout, _("total"), 9, true);
+            putchar('\n');
             print_waterfall(db, sqlite3_column_int64(statement, 0), to_kind);
         }
     }

@@ -506,6 +506,9 @@ tdb_status tdb_csv_next(tdb_csv_reader *reader, tdb_csv_record *record)
         record->lengths = reader->field_lengths;
         record->raw = reader->raw_record.data ? reader->raw_record.data : "";
         record->raw_length = reader->raw_record.len;
+        /* The line end is not part of the record. */
+        if (record->raw_length > 0 && record->raw[record->raw_length - 1] == '\n') record->raw_length--;
+        if (record->raw_length > 0 && record->raw[record->raw_length - 1] == '\r') record->raw_length--;
         if (state.too_long)
             record->error = "too_long";
         else if (unterminated)

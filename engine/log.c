@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #ifndef TDB_LOCALEDIR
 #define TDB_LOCALEDIR "/usr/local/share/locale"
 #endif
@@ -67,6 +69,37 @@ void tdb_progress_end(void)
     fprintf(stderr, "\r\033[K");
     fflush(stderr);
     progress_shown = false;
+}
+
+int tdb_display_width(const char *text)
+{
+    int width = 0;
+    size_t length = strlen(text);
+    size_t pos = 0;
+    while (pos < length) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t used = utf8proc_iterate((const utf8proc_uint8_t *)text + pos,
+                                                 (utf8proc_ssize_t)(length - pos), &cp);
+        if (used <= 0) {
+            pos++;
+            width++;
+            continue;
+        }
+        pos += (size_t)used;
+        int columns = utf8proc_charwidth(cp);
+        width += columns > 0 ? columns : 0;
+    }
+    return width;
+}
+
+void tdb_print_cell(FILE *out, const char *text, int width, bool right_align)
+{
+    int padding = width - tdb_display_width(text);
+    if (right_align)
+        for (int i = 0; i < padding; i++) fputc(' ', out);
+    fputs(text, out);
+    if (!right_align)
+        for (int i = 0; i < padding; i++) fputc(' ', out);
 }
 
 static const char *locale_from_environment(void)

@@ -432,7 +432,20 @@ static void check_source_path(load_context *context, tdb_source_config *config,
         add_problem(context, line, _("file is not readable: %s (%s)"), config->path, strerror(errno));
 }
 
+static void check_source_settings(load_context *context, const raw_source *raw,
+                                  tdb_source_config *config);
+
+/* Check one source section. Its header can be checked too when its kind is known and
+ * its file is readable, even if some column keys have problems. */
 static void check_source(load_context *context, const raw_source *raw, tdb_source_config *config)
+{
+    check_source_settings(context, raw, config);
+    config->usable = config->kind != TDB_KIND_COUNT && config->path != NULL &&
+                     config->format != NULL && access(config->path, R_OK) == 0;
+}
+
+static void check_source_settings(load_context *context, const raw_source *raw,
+                                  tdb_source_config *config)
 {
     config->line = raw->line;
     config->delimiter = ',';
@@ -600,7 +613,12 @@ static tdb_status manifest_create(const char *path, tdb_manifest **out)
     return TDB_OK;
 }
 
-tdb_status tdb_manifest_load(const char *path, tdb_manifest **out, tdb_buf *problems)
+static void check_one_header(load_context *context, tdb_source_config *config);
+
+/* Load PATH; with CHECK_HEADERS, also check the header of every source whose own
+ * settings are fine, even when other parts of the manifest have problems. */
+static tdb_status load_manifest(const char *path, tdb_manifest **out, tdb_buf *problems,
+                                bool check_headers)
 {
     tdb_status status = TDB_OK;
     tdb_buf text = {0};
@@ -641,6 +659,12 @@ tdb_status tdb_manifest_load(const char *path, tdb_manifest **out, tdb_buf *prob
     }
     check_duplicates(&context);
     TDB_FORWARD(context.status);
+    for (size_t i = 0; check_headers && i < manifest->source_count; i++) {
+        tdb_source_config *config = &manifest->sources[i];
+        if (!config->usable || strcmp(config->format, "csv") != 0) continue;
+        check_one_header(&context, config);
+        TDB_FORWARD(context.status);
+    }
     if (context.problem_count > 0) status = TDB_ERR_INVALID;
 
 cleanup:
@@ -652,6 +676,16 @@ cleanup:
         tdb_manifest_free(manifest);
     }
     return status;
+}
+
+tdb_status tdb_manifest_load(const char *path, tdb_manifest **out, tdb_buf *problems)
+{
+    return load_manifest(path, out, problems, false);
+}
+
+tdb_status tdb_manifest_load_checked(const char *path, tdb_manifest **out, tdb_buf *problems)
+{
+    return load_manifest(path, out, problems, true);
 }
 
 /* ---- header check -------------------------------------------------------------- */
@@ -698,6 +732,10 @@ static void check_one_header(load_context *context, tdb_source_config *config)
         add_problem(context, config->line, _("%s is empty: expected a header line"), config->path);
     } else if (status != TDB_OK) {
         add_problem(context, config->line, _("cannot read %s: %s"), config->path, tdb_csv_error_message(reader));
+    } else if (header.error != NULL && strcmp(header.error, "invalid_encoding") == 0 &&
+               config->encoding == TDB_CSV_UTF8) {
+        add_problem(context, config->line, _("the header of %s is not valid UTF-8; if the file was saved from Excel or another Windows program, add encoding = gb18030 to [source %s]"),
+                    config->path, config->name);
     } else if (header.error != NULL) {
         add_problem(context, config->line, _("the header of %s is unreadable (%s)"), config->path, header.error);
     } else {
