@@ -140,13 +140,19 @@ void tdb_i18n_init(const char *argv0)
     const char *directory = getenv("THEMEDB_LOCALEDIR");
     char beside_binary[PATH_MAX];
     if (directory == NULL) {
-        ssize_t length = readlink("/proc/self/exe", beside_binary, sizeof beside_binary - 16);
+        ssize_t length = readlink("/proc/self/exe", beside_binary, sizeof beside_binary - 32);
         if (length > 0) {
             beside_binary[length] = '\0';
             char *slash = strrchr(beside_binary, '/');
             if (slash != NULL) {
+                /* build/themedb finds build/locale; PREFIX/bin/themedb finds PREFIX/share/locale. */
                 strcpy(slash, "/locale");
-                if (directory_has_catalogue(beside_binary)) directory = beside_binary;
+                if (directory_has_catalogue(beside_binary)) {
+                    directory = beside_binary;
+                } else {
+                    strcpy(slash, "/../share/locale");
+                    if (directory_has_catalogue(beside_binary)) directory = beside_binary;
+                }
             }
         }
     }
