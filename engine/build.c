@@ -4,6 +4,7 @@
 #include "themedb/build.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,18 @@ static void add_timing(tdb_build_state *state, const char *stage, double started
         state->timing_count++;
     }
     TDB_LOG(TDB_LOG_INFO, _("stage %s done in %.2f s"), stage, tdb_now() - started);
+}
+
+/* Test hook: when THEMEDB_TEST_PAUSE names STAGE, the process stops itself with
+ * SIGSTOP at that point, so that a test can kill it there with SIGKILL (or resume it
+ * with SIGCONT). The stages are ingest, normalize, assemble, link, write (the
+ * temporary database exists and is empty) and finish (every row is written, before
+ * the commit, the indexes and the rename). */
+static void pause_for_test(const tdb_build_state *state, const char *stage)
+{
+    if (state->test_pause == NULL || strcmp(state->test_pause, stage) != 0) return;
+    TDB_LOG(TDB_LOG_INFO, _("test hook: stopping at stage %s (THEMEDB_TEST_PAUSE)"), stage);
+    raise(SIGSTOP);
 }
 
 static int today_utc(void)
@@ -179,11 +192,13 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
 
     TDB_LOG(TDB_LOG_INFO, _("build: %zu sources, %d threads, as of %d"),
             state->manifest->source_count, state->threads, state->as_of);
+    pause_for_test(state, "ingest");
     status = tdb_ingest_all(state->manifest, &state->ingest, &message);
     TDB_FORWARD(status);
     add_timing(state, "ingest", stage_start);
 
     stage_start = tdb_now();
+    pause_for_test(state, "normalize");
     TDB_FORWARD(tdb_collect_regions(state));
     tdb_normalize_options normalize = {.manifest = state->manifest, .threads = state->threads,
                                        .reference_date = state->as_of,
@@ -193,19 +208,23 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     add_timing(state, "normalize", stage_start);
 
     stage_start = tdb_now();
+    pause_for_test(state, "assemble");
     TDB_FORWARD(tdb_assemble_entities(state));
     TDB_FORWARD(tdb_assemble_addresses(state));
     add_timing(state, "assemble", stage_start);
 
     stage_start = tdb_now();
+    pause_for_test(state, "link");
     TDB_FORWARD(tdb_link_exact(state));
     add_timing(state, "link", stage_start);
 
     stage_start = tdb_now();
     TDB_FORWARD(tdb_writer_open(output, &writer, &message));
+    pause_for_test(state, "write");
     TDB_FORWARD(tdb_write_theme(state, writer));
     add_timing(state, "write", stage_start);
     TDB_FORWARD(write_build_run(state, writer, started));
+    pause_for_test(state, "finish");
     status = tdb_writer_finish(writer, &message);
     writer = NULL;
     TDB_FORWARD(status);
@@ -234,6 +253,7 @@ tdb_status tdb_build(const tdb_build_options *options)
     if (status != TDB_OK) goto cleanup;
 
     state.manifest = manifest;
+    state.test_pause = getenv("THEMEDB_TEST_PAUSE");
     state.threads = options->threads > 0 ? options->threads : manifest->threads;
 #ifdef _OPENMP
     if (state.threads <= 0) state.threads = omp_get_max_threads();

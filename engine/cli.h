@@ -7,5 +7,6 @@ int tdb_cmd_build(int argc, char **argv);
 int tdb_cmd_summary(int argc, char **argv);
 int tdb_cmd_version(int argc, char **argv);
 int tdb_cmd_check_id(int argc, char **argv);
+int tdb_cmd_hash(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const command commands[] = {
     {"summary", tdb_cmd_summary, N_("print the row counts of a theme database")},
     {"version", tdb_cmd_version, N_("print the version")},
     {"check-id", tdb_cmd_check_id, N_("check ID numbers, credit codes, VINs, plates and other identifiers")},
+    {"hash", tdb_cmd_hash, N_("print a content hash of every table of a theme database")},
 };
 
 static void print_usage(FILE *out)
