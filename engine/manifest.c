@@ -529,8 +529,8 @@ static void empty_line(tdb_buf *text, char *line, size_t length)
     text->len -= length;
 }
 
-/* Empty comment lines, keeping line numbers, and report lines that inih would split:
- * Debian's libinih reads lines of at most INI_MAX_LINE bytes and counts the rest of a
+/* Empty comment lines, keeping line numbers, and report lines that inih would split.
+ * Debian's libinih reads lines of at most INI_MAX_LINE bytes. It counts the rest of a
  * longer line as a line of its own, which would shift every later line number. */
 static tdb_status prepare_for_inih(load_context *context, tdb_buf *text)
 {
