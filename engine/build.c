@@ -102,12 +102,18 @@ static char *choose_output(const tdb_build_options *options, const tdb_manifest 
     return path.data;
 }
 
-/* An output path that is also an input would overwrite the data being read. */
+/* An output path that is also an input or the manifest would overwrite it. */
 static bool output_is_input(const tdb_manifest *manifest, const char *output, tdb_buf *problems)
 {
     char output_real[PATH_MAX];
     if (realpath(output, output_real) == NULL) return false;
     bool clash = false;
+    char manifest_real[PATH_MAX];
+    if (realpath(manifest->path, manifest_real) != NULL && strcmp(manifest_real, output_real) == 0) {
+        tdb_buf_printf(problems, "%s: %s\n", manifest->path,
+                       _("the output file is the manifest itself; choose another output path"));
+        clash = true;
+    }
     for (size_t i = 0; i < manifest->source_count; i++) {
         char input_real[PATH_MAX];
         const char *path = manifest->sources[i].path;

@@ -161,8 +161,8 @@ static tdb_status finish_reading(tdb_csv_reader *reader, tdb_status status, tdb_
         return TDB_OK;
     }
     if (status == TDB_ERR_NOMEM) return status;
-    tdb_buf_printf(message, _("cannot read %s at line %ld: %s"), table->path,
-                   (long)(table->rows_read + 1), tdb_csv_error_message(reader));
+    tdb_buf_printf(message, _("cannot read %s at line %ld: %s"), table->path, tdb_csv_line(reader),
+                   tdb_csv_error_message(reader));
     return status;
 }
 

@@ -254,6 +254,26 @@ status=0
 expect_error build-output "this source is also the output file"
 if cmp -s "$work/good.csv" "$work/good.before"; then pass "build-output: source unchanged"; else fail "build-output: source overwritten"; fi
 
+cp "$work/good.ini" "$work/manifest-output.ini"
+cp "$work/good.ini" "$work/good-ini.before"
+build manifest-output "$work/manifest-output.ini"
+expect_error manifest-output "the output file is the manifest itself"
+if cmp -s "$work/manifest-output.ini" "$work/good-ini.before"; then
+    pass "manifest-output: manifest unchanged"
+else
+    fail "manifest-output: manifest overwritten"
+fi
+
+# A truncated stream is reported at the physical line where reading stopped: the line
+# after the last complete one that gzip itself can recover.
+stopped=$(( $(zcat "$work/truncated.csv.gz" 2>/dev/null | wc -l) + 1 ))
+if grep -q "truncated.csv.gz at line $stopped: gzip stream is truncated" "$work/truncated.log"; then
+    pass "truncated: error names line $stopped"
+else
+    fail "truncated: error does not name line $stopped"
+    cat "$work/truncated.log"
+fi
+
 if [ "$failures" -ne 0 ]; then
     echo "e2e_hostile: $failures failures"
     exit 1
