@@ -73,7 +73,9 @@ static tdb_status exec(tdb_writer *writer, const char *sql, const char *what)
     return TDB_OK;
 }
 
-/* Remove TARGET.tmp-PID files whose process no longer runs. */
+/* Remove TARGET.tmp-PID files whose process no longer runs.
+ * NOTE: a temporary file whose PID now belongs to an unrelated process is kept until
+ * that process ends; a later build removes it then. */
 static void remove_stale_temporaries(const char *target)
 {
     char directory[4096];
