@@ -198,6 +198,13 @@ manifest duplicate-unmapped "$work/duplicate-unmapped.csv"
 build duplicate-unmapped
 expect_rows duplicate-unmapped 1 ""
 
+# An address of punctuation only has an empty canonical form and must still be written.
+printf '号牌号码,住所地址\n粤P12345,<\n粤P12346,-\n粤P12347,（）\n' > "$work/punctuation.csv"
+printf '[source vehicles]\nkind = vehicle\npath = punctuation.csv\ncolumn.plate = 号牌号码\ncolumn.owner_address = 住所地址\n' \
+    > "$work/punctuation.ini"
+build punctuation
+expect_rows punctuation 3 ""
+
 # ---- gzip ----
 
 {
