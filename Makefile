@@ -93,10 +93,8 @@ po-check: $(CATALOGUE) ## Check that every translatable message has a zh_CN tran
 	@if msgattrib --only-fuzzy $(BUILD)/zh_CN.po | grep -q '^msgid'; then \
 		echo "po-check: fuzzy translations left in po/zh_CN"; exit 1; fi
 
-# OpenMP adds .gomp_critical_* locks, and AddressSanitizer adds an __odr_asan.NAME
-# indicator beside every exported global.
 symbols-check: $(LIBRARY) ## Check that every exported symbol starts with tdb_
-	@bad=$$(nm -g --defined-only $(LIBRARY) | awk 'NF == 3 && $$3 !~ /^tdb_/ && $$3 !~ /^\.gomp_critical_/ && $$3 !~ /^__odr_asan\./ {print $$3}'); \
+	@bad=$$(nm -g --defined-only $(LIBRARY) | awk 'NF == 3 && $$3 !~ /^tdb_/ && $$3 !~ /^(\.gomp_critical_|__odr_asan|__asan|__ubsan)/ {print $$3}'); \
 	if [ -n "$$bad" ]; then echo "symbols-check: exported without the tdb_ prefix:"; echo "$$bad"; exit 1; fi
 
 # Fuzzing: every fuzz/fuzz_NAME.c is a libFuzzer harness, built with clang against the
