@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -86,9 +87,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         snprintf(folder, sizeof folder, "/tmp/fuzz_build.XXXXXX");
         require(mkdtemp(folder) != NULL, "cannot create a temporary folder");
     }
-    atexit(remove_folder);
-    const uint8_t *text = (const uint8_t *)manifest_text;
-    write_file("manifest.ini", "", text, sizeof manifest_text - 1);
+    rmdir(folder); /* each input creates and removes it, so that nothing is left behind */
     return 0;
 }
 
@@ -96,6 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    require(mkdir(folder, 0700) == 0, "cannot create the temporary folder");
+    const uint8_t *text = (const uint8_t *)manifest_text;
+    write_file("manifest.ini", "", text, sizeof manifest_text - 1);
     for (size_t i = 0; i < TDB_ARRAY_LEN(sources); i++)
         write_file(sources[i].name, sources[i].header, data, size);
 
@@ -104,6 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(manifest, sizeof manifest, "%s/manifest.ini", folder);
     snprintf(output, sizeof output, "%s/theme.db", folder);
     tdb_build_options options = {.manifest_path = manifest, .output_path = output};
-    require(tdb_build(&options) == TDB_OK, "the build failed");
+    tdb_status status = tdb_build(&options);
+    remove_folder();
+    require(status == TDB_OK, "the build failed");
     return 0;
 }

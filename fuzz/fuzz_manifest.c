@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "manifest.h"
@@ -34,13 +35,17 @@ static void remove_folder(void)
     rmdir(folder);
 }
 
-/* Return the manifest path of this process, creating its folder on the first call. */
+/* Create the folder of this process's manifest and return the manifest path. The
+ * folder name is chosen on the first call, and each input creates and removes the
+ * folder, so that nothing is left behind when libFuzzer exits. */
 static const char *manifest_path(void)
 {
-    if (path[0] != '\0') return path;
-    require(mkdtemp(folder) != NULL, "cannot create a temporary folder");
-    snprintf(path, sizeof path, "%s/manifest.ini", folder);
-    atexit(remove_folder);
+    if (path[0] == '\0') {
+        require(mkdtemp(folder) != NULL, "cannot create a temporary folder");
+        snprintf(path, sizeof path, "%s/manifest.ini", folder);
+    } else {
+        require(mkdir(folder, 0700) == 0, "cannot create the temporary folder");
+    }
     return path;
 }
 
@@ -115,5 +120,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     tdb_manifest_free(manifest);
     tdb_buf_free(&problems);
+    remove_folder();
     return 0;
 }
