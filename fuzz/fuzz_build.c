@@ -87,7 +87,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         snprintf(folder, sizeof folder, "/tmp/fuzz_build.XXXXXX");
         require(mkdtemp(folder) != NULL, "cannot create a temporary folder");
     }
-    rmdir(folder); /* each input creates and removes it, so that nothing is left behind */
+    rmdir(folder); /* each input creates and removes it, so only a crash leaves it behind */
     return 0;
 }
 

@@ -37,7 +37,7 @@ static void remove_folder(void)
 
 /* Create the folder of this process's manifest and return the manifest path. The
  * folder name is chosen on the first call, and each input creates and removes the
- * folder, so that nothing is left behind when libFuzzer exits. */
+ * folder, so that only a crashing input leaves it behind. */
 static const char *manifest_path(void)
 {
     if (path[0] == '\0') {
