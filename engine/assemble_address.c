@@ -97,37 +97,145 @@ cleanup:
     return status;
 }
 
-/* Normalize one address text: its canonical key, and when ENTRY is given, the
- * canonical string and components. The address parser resolves the text against
- * the division gazetteer; without one, the folded text itself is the canonical form. */
-static tdb_status normalize_text(const tdb_build_state *state, const char *text, size_t length,
-                                 uint64_t *key, tdb_address_entry *entry)
+/* Parse one address text against the gazetteer, with the build's scope as the hint
+ * for names that exist in several counties. Without a gazetteer the parser still
+ * splits the text into components. */
+static tdb_status parse_text(const tdb_build_state *state, tdb_address_scratch *scratch,
+                             const char *text, size_t length, tdb_address *parsed)
 {
-    (void)state;
-    *key = tdb_key_hash(TDB_KEY_ADDRESS, text, length);
-    if (entry == NULL) return TDB_OK;
-    entry->canonical = tdb_strndup(text, length);
-    entry->flags = tdb_strdup("");
-    entry->level = "none";
-    if (entry->canonical == NULL || entry->flags == NULL) return TDB_ERR_NOMEM;
+    const char *scope = state->manifest->scope[0] ? state->manifest->scope : NULL;
+    return tdb_address_parse(state->gazetteer, scratch, scope, text, length, parsed);
+}
+
+/* Parse results of every distinct text, kept compactly so that each text is parsed
+ * once: texts are split into fixed chunks, each with its own arena, so threads write
+ * without locks and the layout does not depend on the thread count. An arena record is
+ * the canonical string, the 14 components, the division code and the flags, each
+ * NUL-terminated, then one byte for the level. */
+enum { TEXT_CHUNK = 1024 };
+
+typedef struct parsed_texts {
+    uint64_t *keys;
+    uint32_t *offsets;       /* into the arena of the text's chunk */
+    tdb_buf *arenas;
+    size_t chunk_count;
+} parsed_texts;
+
+static const struct {
+    uint32_t flag;
+    const char *name;
+} flag_names[] = {
+    {TDB_ADDR_UPPER_COMPLETED, "upper_completed"}, {TDB_ADDR_ALIAS_USED, "alias_used"},
+    {TDB_ADDR_SCOPE_USED, "scope_used"},           {TDB_ADDR_RENAMED, "renamed"},
+    {TDB_ADDR_NOISE_DROPPED, "noise_dropped"},     {TDB_ADDR_TRUNCATED, "truncated"},
+    {TDB_ADDR_UNPARSED, "unparsed"},
+};
+
+static tdb_status store_parsed(const tdb_address *parsed, tdb_buf *arena)
+{
+    tdb_status status = TDB_OK;
+    TDB_FORWARD(tdb_buf_append(arena, parsed->text + parsed->canonical_offset, parsed->canonical_length));
+    TDB_FORWARD(tdb_buf_append_char(arena, '\0'));
+    for (int c = 0; c < TDB_ADDRESS_COMPONENTS; c++) {
+        size_t length = 0;
+        const char *value = tdb_address_value(parsed, (tdb_addr_component)c, &length);
+        if (value != NULL) TDB_FORWARD(tdb_buf_append(arena, value, length));
+        TDB_FORWARD(tdb_buf_append_char(arena, '\0'));
+    }
+    if (parsed->code != 0) TDB_FORWARD(tdb_buf_printf(arena, "%012llu", (unsigned long long)parsed->code));
+    TDB_FORWARD(tdb_buf_append_char(arena, '\0'));
+    bool first = true;
+    for (size_t i = 0; i < TDB_ARRAY_LEN(flag_names); i++) {
+        if (!(parsed->flags & flag_names[i].flag)) continue;
+        if (!first) TDB_FORWARD(tdb_buf_append_char(arena, ','));
+        TDB_FORWARD(tdb_buf_append_str(arena, flag_names[i].name));
+        first = false;
+    }
+    TDB_FORWARD(tdb_buf_append_char(arena, '\0'));
+    TDB_FORWARD(tdb_buf_append_char(arena, (char)parsed->level));
+cleanup:
+    return status;
+}
+
+/* Fill ENTRY from the stored parse result at RECORD. */
+static tdb_status fill_entry(tdb_address_entry *entry, const char *record)
+{
+    entry->canonical = tdb_strdup(record);
+    if (entry->canonical == NULL) return TDB_ERR_NOMEM;
+    record += strlen(record) + 1;
+    for (int c = 0; c < TDB_ADDRESS_COMPONENTS; c++) {
+        size_t length = strlen(record);
+        if (length > 0) {
+            entry->components[c] = tdb_strndup(record, length);
+            if (entry->components[c] == NULL) return TDB_ERR_NOMEM;
+        }
+        record += length + 1;
+    }
+    snprintf(entry->division_code, sizeof entry->division_code, "%s", record);
+    record += strlen(record) + 1;
+    entry->flags = tdb_strdup(record);
+    if (entry->flags == NULL) return TDB_ERR_NOMEM;
+    record += strlen(record) + 1;
+    entry->parsed_level = (tdb_addr_level)(unsigned char)record[0];
+    entry->level = tdb_addr_level_name(entry->parsed_level);
     return TDB_OK;
 }
 
-static tdb_status key_texts(const tdb_build_state *state, uint64_t *keys)
+static tdb_status parse_chunk(const tdb_build_state *state, parsed_texts *out, size_t chunk,
+                              tdb_address_scratch *scratch, tdb_address *parsed)
 {
     tdb_status status = TDB_OK;
     const tdb_address_registry *registry = &state->addresses;
-    long count = (long)registry->text_count;
-#pragma omp parallel for schedule(dynamic, 256) num_threads(state->threads)
-    for (long i = 0; i < count; i++) {
+    size_t first = chunk * TEXT_CHUNK;
+    size_t last = first + TEXT_CHUNK < registry->text_count ? first + TEXT_CHUNK : registry->text_count;
+    for (size_t i = first; i < last; i++) {
         const char *text = registry->texts.data + registry->text_offsets[i];
-        tdb_status text_status = normalize_text(state, text, strlen(text), &keys[i], NULL);
-        if (text_status != TDB_OK) {
-#pragma omp critical(address_status)
-            status = text_status;
+        TDB_FORWARD(parse_text(state, scratch, text, strlen(text), parsed));
+        out->keys[i] = parsed->key;
+        TDB_FAIL_IF(out->arenas[chunk].len > UINT32_MAX, TDB_ERR_LIMIT);
+        out->offsets[i] = (uint32_t)out->arenas[chunk].len;
+        TDB_FORWARD(store_parsed(parsed, &out->arenas[chunk]));
+    }
+cleanup:
+    return status;
+}
+
+static tdb_status parse_texts(const tdb_build_state *state, parsed_texts *out)
+{
+    tdb_status status = TDB_OK;
+    size_t count = state->addresses.text_count;
+    out->chunk_count = (count + TEXT_CHUNK - 1) / TEXT_CHUNK;
+    out->keys = tdb_malloc((count + 1) * sizeof(uint64_t));
+    out->offsets = tdb_malloc((count + 1) * sizeof(uint32_t));
+    out->arenas = tdb_calloc(out->chunk_count + 1, sizeof(tdb_buf));
+    if (out->keys == NULL || out->offsets == NULL || out->arenas == NULL) return TDB_ERR_NOMEM;
+
+    long chunks = (long)out->chunk_count;
+#pragma omp parallel num_threads(state->threads)
+    {
+        tdb_address_scratch *scratch = NULL;
+        tdb_address *parsed = tdb_malloc(sizeof *parsed);
+        tdb_status thread_status = parsed ? tdb_address_scratch_new(&scratch) : TDB_ERR_NOMEM;
+#pragma omp for schedule(dynamic, 1)
+        for (long chunk = 0; chunk < chunks; chunk++) {
+            if (thread_status == TDB_OK) thread_status = parse_chunk(state, out, (size_t)chunk, scratch, parsed);
         }
+        if (thread_status != TDB_OK) {
+#pragma omp critical(address_status)
+            status = thread_status;
+        }
+        tdb_address_scratch_free(scratch);
+        tdb_free(parsed);
     }
     return status;
+}
+
+static void free_parsed_texts(parsed_texts *texts)
+{
+    for (size_t i = 0; texts->arenas != NULL && i < texts->chunk_count; i++) tdb_buf_free(&texts->arenas[i]);
+    tdb_free(texts->arenas);
+    tdb_free(texts->keys);
+    tdb_free(texts->offsets);
 }
 
 typedef struct address_probe {
@@ -141,15 +249,16 @@ static bool same_address(const void *context, uint32_t number)
     return probe->registry->addresses[number].key == probe->key;
 }
 
-static tdb_status group_addresses(tdb_build_state *state, const uint64_t *keys)
+static tdb_status group_addresses(tdb_build_state *state, const parsed_texts *texts)
 {
     tdb_status status = TDB_OK;
     tdb_address_registry *registry = &state->addresses;
     TDB_FORWARD(tdb_key_index_init(&registry->address_index, registry->text_count));
 
     for (size_t i = 0; i < registry->text_count; i++) {
-        address_probe probe = {registry, keys[i]};
-        uint32_t number = tdb_key_index_find(&registry->address_index, keys[i], same_address, &probe);
+        uint64_t key = texts->keys[i];
+        address_probe probe = {registry, key};
+        uint32_t number = tdb_key_index_find(&registry->address_index, key, same_address, &probe);
         if (number == TDB_NONE) {
             void *addresses = registry->addresses;
             TDB_FORWARD(tdb_grow(&addresses, &registry->address_capacity,
@@ -158,19 +267,13 @@ static tdb_status group_addresses(tdb_build_state *state, const uint64_t *keys)
             number = (uint32_t)registry->address_count++;
             tdb_address_entry *entry = &registry->addresses[number];
             memset(entry, 0, sizeof *entry);
-            entry->key = keys[i];
+            entry->key = key;
             entry->first_text = (uint32_t)i;
-            snprintf(entry->id, sizeof entry->id, "A%016llx", (unsigned long long)keys[i]);
-            TDB_FORWARD(tdb_key_index_add(&registry->address_index, keys[i], number));
+            snprintf(entry->id, sizeof entry->id, "A%016llx", (unsigned long long)key);
+            TDB_FORWARD(tdb_key_index_add(&registry->address_index, key, number));
+            TDB_FORWARD(fill_entry(entry, texts->arenas[i / TEXT_CHUNK].data + texts->offsets[i]));
         }
         registry->text_address[i] = number;
-    }
-
-    for (size_t a = 0; a < registry->address_count; a++) {
-        tdb_address_entry *entry = &registry->addresses[a];
-        const char *text = registry->texts.data + registry->text_offsets[entry->first_text];
-        uint64_t key;
-        TDB_FORWARD(normalize_text(state, text, strlen(text), &key, entry));
     }
 cleanup:
     return status;
@@ -219,12 +322,10 @@ static void count_one(tdb_build_state *state, tdb_entity_kind kind, size_t field
 tdb_status tdb_assemble_addresses(tdb_build_state *state)
 {
     tdb_status status = TDB_OK;
-    uint64_t *keys = NULL;
+    parsed_texts texts = {0};
     TDB_FORWARD(collect_texts(state));
-    keys = tdb_malloc((state->addresses.text_count + 1) * sizeof(uint64_t));
-    TDB_FAIL_IF(keys == NULL, TDB_ERR_NOMEM);
-    TDB_FORWARD(key_texts(state, keys));
-    TDB_FORWARD(group_addresses(state, keys));
+    TDB_FORWARD(parse_texts(state, &texts));
+    TDB_FORWARD(group_addresses(state, &texts));
     attach_coordinates(state);
     count_one(state, TDB_ENTITY_PERSON, PERSON_REGISTERED_ADDRESS, 0);
     count_one(state, TDB_ENTITY_PERSON, PERSON_RESIDENCE_ADDRESS, 1);
@@ -234,6 +335,6 @@ tdb_status tdb_assemble_addresses(tdb_build_state *state)
     TDB_LOG(TDB_LOG_INFO, _("address: %zu distinct texts, %zu addresses"),
             state->addresses.text_count, state->addresses.address_count);
 cleanup:
-    tdb_free(keys);
+    free_parsed_texts(&texts);
     return status;
 }

@@ -17,6 +17,7 @@
 #include "build.h"
 #include "log.h"
 #include "out_sqlite.h"
+#include "quality.h"
 #include "write_theme.h"
 
 static int compare_codes(const void *left, const void *right)
@@ -53,6 +54,58 @@ cleanup:
     return status;
 }
 
+/* Read a division level written as a name (province ... village) or a number 1-5. */
+static tdb_addr_level parse_level(const char *text, size_t length)
+{
+    static const char *const names[] = {"province", "city", "county", "town", "village"};
+    for (size_t i = 0; i < TDB_ARRAY_LEN(names); i++) {
+        if (strlen(names[i]) == length && memcmp(names[i], text, length) == 0)
+            return (tdb_addr_level)(i + 1);
+    }
+    if (length == 1 && text[0] >= '1' && text[0] <= '5') return (tdb_addr_level)(text[0] - '0');
+    return TDB_LEVEL_NONE; /* the gazetteer takes the level from the code length */
+}
+
+tdb_status tdb_build_gazetteer(tdb_build_state *state)
+{
+    tdb_status status = TDB_OK;
+    size_t rows = 0;
+    const char *scope = state->manifest->scope;
+    size_t province_length = strlen(scope) >= 2 ? 2 : 0;
+    for (size_t t = 0; t < state->ingest.table_count; t++) {
+        const tdb_table *table = &state->ingest.tables[t];
+        if (table->kind != TDB_KIND_DIVISION) continue;
+        if (state->gazetteer == NULL) TDB_FORWARD(tdb_gazetteer_new(&state->gazetteer));
+        for (size_t row = 0; row < table->row_count; row++) {
+            size_t code_length;
+            size_t name_length;
+            size_t level_length;
+            const char *code = tdb_table_cell(table, row, DIVISION_CODE, &code_length);
+            const char *name = tdb_table_cell(table, row, DIVISION_NAME, &name_length);
+            const char *level = tdb_table_cell(table, row, DIVISION_LEVEL, &level_length);
+            if (code_length > 6 && province_length > 0 &&
+                (code_length < province_length || memcmp(code, scope, province_length) != 0))
+                continue; /* towns and villages are kept for the scope's province only */
+            status = tdb_gazetteer_add(state->gazetteer, code, code_length,
+                                       parse_level(level, level_length), name, name_length);
+            if (status == TDB_ERR_INVALID) {
+                /* A malformed code cannot be placed in the hierarchy; the division table
+                 * still shows the row as published. */
+                status = TDB_OK;
+                continue;
+            }
+            TDB_FORWARD(status);
+            rows++;
+        }
+    }
+    if (state->gazetteer != NULL) {
+        TDB_FORWARD(tdb_gazetteer_index(state->gazetteer));
+        TDB_LOG(TDB_LOG_INFO, _("gazetteer: %zu divisions"), rows);
+    }
+cleanup:
+    return status;
+}
+
 static void add_timing(tdb_build_state *state, const char *stage, double started)
 {
     if (state->timing_count < TDB_ARRAY_LEN(state->timings)) {
@@ -65,9 +118,9 @@ static void add_timing(tdb_build_state *state, const char *stage, double started
 
 /* Test hook: when THEMEDB_TEST_PAUSE names STAGE, the process stops itself with
  * SIGSTOP at that point, so that a test can kill it there with SIGKILL (or resume it
- * with SIGCONT). The stages are ingest, normalize, assemble, link, write (the
- * temporary database exists and is empty) and finish (every row is written, before
- * the commit, the indexes and the rename). */
+ * with SIGCONT). The stages are ingest, normalize, assemble, link, quality, write
+ * (the temporary database exists and is empty) and finish (every row is written,
+ * before the commit, the indexes and the rename). */
 static void pause_for_test(const tdb_build_state *state, const char *stage)
 {
     if (state->test_pause == NULL || strcmp(state->test_pause, stage) != 0) return;
@@ -194,18 +247,20 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     tdb_status status = TDB_OK;
     tdb_buf message = {0};
     tdb_writer *writer = NULL;
+    tdb_quality_result quality = {0};
     double stage_start = tdb_now();
 
     TDB_LOG(TDB_LOG_INFO, _("build: %zu sources, %d threads, as of %d"),
             state->manifest->source_count, state->threads, state->as_of);
     pause_for_test(state, "ingest");
-    status = tdb_ingest_all(state->manifest, &state->ingest, &message);
+    status = tdb_ingest_all(state->manifest, &state->ingest, &message, state->threads);
     TDB_FORWARD(status);
     add_timing(state, "ingest", stage_start);
 
     stage_start = tdb_now();
     pause_for_test(state, "normalize");
     TDB_FORWARD(tdb_collect_regions(state));
+    TDB_FORWARD(tdb_build_gazetteer(state));
     tdb_normalize_options normalize = {.manifest = state->manifest, .threads = state->threads,
                                        .reference_date = state->as_of,
                                        .regions = state->regions.count ? &state->regions : NULL};
@@ -222,12 +277,20 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     stage_start = tdb_now();
     pause_for_test(state, "link");
     TDB_FORWARD(tdb_link_exact(state));
+    TDB_FORWARD(tdb_link_fuzzy(state));
+    TDB_FORWARD(tdb_link_through_subject(state));
     add_timing(state, "link", stage_start);
+
+    stage_start = tdb_now();
+    pause_for_test(state, "quality");
+    TDB_FORWARD(tdb_quality_run(state, &quality));
+    add_timing(state, "quality", stage_start);
 
     stage_start = tdb_now();
     TDB_FORWARD(tdb_writer_open(output, &writer, &message));
     pause_for_test(state, "write");
     TDB_FORWARD(tdb_write_theme(state, writer));
+    TDB_FORWARD(tdb_quality_write(state, &quality, writer));
     add_timing(state, "write", stage_start);
     TDB_FORWARD(write_build_run(state, writer, started));
     pause_for_test(state, "finish");
@@ -236,6 +299,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     TDB_FORWARD(status);
 cleanup:
     tdb_writer_abort(writer);
+    tdb_quality_result_free(&quality);
     if (status != TDB_OK) {
         if (message.len > 0)
             TDB_LOG(TDB_LOG_ERROR, "%s", message.data);
@@ -307,6 +371,7 @@ void tdb_build_state_free(tdb_build_state *state)
 
     tdb_normalize_free(state->normalized, state->ingest.table_count);
     tdb_free(state->regions.codes);
+    tdb_gazetteer_free(state->gazetteer);
     tdb_ingest_result_free(&state->ingest);
     memset(state, 0, sizeof *state);
 }

@@ -12,6 +12,8 @@
 #include "manifest.h"
 #include "norm_field.h"
 #include "normalize.h"
+#include "themedb/address.h"
+#include "themedb/link.h"
 
 #define TDB_NONE UINT32_MAX
 
@@ -58,6 +60,7 @@ typedef struct tdb_link {
     double weight;               /* match weight for fuzzy links */
     double probability;
     char *field_weights;         /* JSON for fuzzy links, NULL for exact ones */
+    bool corrects_id;            /* fuzzy link whose target's key differs from the ID given */
 } tdb_link;
 
 typedef struct tdb_link_list {
@@ -92,8 +95,9 @@ typedef struct tdb_address_entry {
     tdb_record_ref first_record;
     char *canonical;
     char *components[TDB_ADDRESS_COMPONENTS]; /* NULL when absent */
-    char division_code[13];      /* "" when unresolved */
+    char division_code[24];      /* 12 digits, "" when unresolved */
     const char *level;           /* static: province ... village, or "none" */
+    tdb_addr_level parsed_level;
     char *flags;                 /* comma-separated guesses, "" when none */
     double longitude;
     double latitude;
@@ -116,10 +120,13 @@ typedef struct tdb_build_state {
     int as_of;                   /* YYYYMMDD */
     tdb_ingest_result ingest;
     tdb_region_set regions;      /* region codes of the division sources */
+    tdb_gazetteer *gazetteer;    /* every division source row; NULL without division sources */
     tdb_norm_table *normalized;  /* one per ingest table */
     tdb_entity_set entities[TDB_ENTITY_COUNT];
     uint32_t **row_entity;       /* per table: row -> entity number of the table's kind */
     tdb_link_list links;
+    tdb_link_model link_models[2];   /* fuzzy models: persons, legal entities */
+    bool link_model_present[2];
     tdb_address_registry addresses;
     tdb_stage_timing timings[16];
     size_t timing_count;
@@ -133,13 +140,33 @@ const char *tdb_build_value(const tdb_build_state *state, tdb_record_ref record,
 /* Collect the region codes of every division source into state->regions. */
 tdb_status tdb_collect_regions(tdb_build_state *state);
 
+/* Build state->gazetteer from the rows of every division source: provinces, cities
+ * and counties of the whole country, towns and villages of the scope's province only,
+ * which keeps the index small. An address elsewhere resolves to its county. */
+tdb_status tdb_build_gazetteer(tdb_build_state *state);
+
 /* Group rows into theme entities (persons, legal entities, certificates, vehicles,
  * houses) by their canonical keys, and fill row_entity. */
 tdb_status tdb_assemble_entities(tdb_build_state *state);
 
+/* Return the identifier a reference gives for its owner or holder: FIELD of RECORD,
+ * or for a certificate without a holder ID, the certificate number when the
+ * certificate type carries the holder's own ID (identity card, driving licence,
+ * business licence). */
+const char *tdb_reference_key(const tdb_build_state *state, tdb_record_ref record, size_t field,
+                              size_t *length, unsigned *flags);
+
 /* Join owner, holder and legal-representative references to persons and legal
  * entities by exact typed keys. */
 tdb_status tdb_link_exact(tdb_build_state *state);
+
+/* Link certificate holders without a link to the owner of the certificate's vehicle
+ * or house who has exactly the holder's name (rule subject_owner). */
+tdb_status tdb_link_through_subject(tdb_build_state *state);
+
+/* Match the references that exact joins left unlinked, or linked to a record with
+ * another name, with the probabilistic linkage module. */
+tdb_status tdb_link_fuzzy(tdb_build_state *state);
 
 /* Collect every address text, normalize each distinct one, and attach coordinates
  * from address points and the per-address counts. */

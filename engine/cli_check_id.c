@@ -80,11 +80,12 @@ static tdb_status region_set_load(region_set *set, const char *directory, const 
     }
 
     bool end = false;
-    TDB_FORWARD(read_line(file, &line, &end)); /* header */
-    while (!end) {
-        TDB_FORWARD(read_line(file, &line, &end));
-        size_t length = strspn(line.data ? line.data : "", "0123456789");
-        if (end || length != digits) continue;
+    status = read_line(file, &line, &end); /* header */
+    while (status == TDB_OK && !end) {
+        status = read_line(file, &line, &end);
+        if (status != TDB_OK || end) break;
+        size_t length = strspn(line.data, "0123456789");
+        if (length != digits) continue;
 
         uint32_t code = (uint32_t)strtoul(line.data, NULL, 10);
         for (size_t i = digits; i < 6; i++) code *= 10;
@@ -93,11 +94,9 @@ static tdb_status region_set_load(region_set *set, const char *directory, const 
         set->codes = codes;
         set->codes[set->count++] = code;
     }
-    if (ferror(file)) {
+    if (status == TDB_ERR_IO)
         TDB_LOG(TDB_LOG_ERROR, _("cannot read the division list %s: %s"), path.data,
                 strerror(errno));
-        status = TDB_ERR_IO;
-    }
 
 cleanup:
     if (file != NULL) fclose(file);

@@ -328,6 +328,38 @@ static tdb_status append_raw_byte(tdb_csv_reader *reader, int c)
     return tdb_buf_append_char(&reader->raw_record, (char)c);
 }
 
+/* Append the run of ordinary bytes that follows in the text buffer in one step: the
+ * byte-by-byte loop then only sees delimiters, quotes and line ends. */
+static tdb_status append_plain_run(tdb_csv_reader *reader, record_state *state, bool in_quotes)
+{
+    const unsigned char *start = reader->text + reader->text_pos;
+    const unsigned char *end = reader->text + reader->text_len;
+    const unsigned char *cursor = start;
+    const unsigned char delimiter = (unsigned char)reader->options.delimiter;
+    if (in_quotes) {
+        while (cursor < end && *cursor != '"' && *cursor != '\n') cursor++;
+    } else {
+        while (cursor < end && *cursor != delimiter && *cursor != '"' && *cursor != '\n' &&
+               *cursor != '\r')
+            cursor++;
+    }
+    size_t count = (size_t)(cursor - start);
+    if (count == 0) return TDB_OK;
+    reader->text_pos += count;
+
+    tdb_status status = TDB_OK;
+    size_t raw_room = reader->raw_record.len < RAW_RECORD_CAP ? RAW_RECORD_CAP - reader->raw_record.len : 0;
+    TDB_FORWARD(tdb_buf_append(&reader->raw_record, start, count < raw_room ? count : raw_room));
+    if (state->too_long) return TDB_OK;
+    if (reader->field_bytes.len + count > reader->options.max_record_bytes) {
+        state->too_long = true;
+        return TDB_OK;
+    }
+    TDB_FORWARD(tdb_buf_append(&reader->field_bytes, start, count));
+cleanup:
+    return status;
+}
+
 /* Skip to the end of the physical line after a record grew past the size limit.
  * Quotes are ignored so that one stray quote cannot swallow the rest of the file. */
 static tdb_status skip_rest_of_line(tdb_csv_reader *reader)
@@ -399,6 +431,7 @@ static tdb_status parse_record(tdb_csv_reader *reader, record_state *state, bool
             }
             if (c == '\n') reader->line++;
             TDB_FORWARD(append_field_byte(reader, state, c));
+            TDB_FORWARD(append_plain_run(reader, state, true));
         } else if (c == delimiter) {
             TDB_FORWARD(finish_field(reader, state));
             field_was_quoted = false;
@@ -418,6 +451,7 @@ static tdb_status parse_record(tdb_csv_reader *reader, record_state *state, bool
             /* A quote inside an unquoted field, or text after a closing quote, is kept
              * as text: exports do this and the intent is clear. */
             TDB_FORWARD(append_field_byte(reader, state, c));
+            TDB_FORWARD(append_plain_run(reader, state, false));
         }
 
         if (state->too_long) {

@@ -83,19 +83,6 @@ static bool contains_real_estate_word(const id_text *text)
     return false;
 }
 
-/* Return true when TEXT, less parentheses, full stops and the country code, is 11
- * digits starting with 1. */
-static bool looks_like_phone(const id_text *text)
-{
-    char digits[TDB_ID_TEXT_SIZE];
-    size_t length = tdb_id_candidate_phone(text, digits);
-    if (length != 11 || digits[0] != '1') return false;
-    for (size_t i = 0; i < 11; i++) {
-        if (digits[i] < '0' || digits[i] > '9') return false;
-    }
-    return true;
-}
-
 /* Return true when TEXT is 17 digits and a final digit or X, with a province code
  * and a century (18, 19 or 20) where an ID number has them: an ID number whose
  * birth date was mistyped. */
@@ -109,11 +96,12 @@ static bool looks_like_damaged_citizen(const id_text *text)
 }
 
 /* Choose the kind of an 18-character ASCII value. An ID number is 17 digits, a digit
- * or X, and a plausible birth date; a credit code starts with a registration
+ * or X, and a plausible birth date. A credit code starts with a registration
  * authority and category and may contain letters. A value that fits both is an ID
  * number.
- * NOTE: an all-digit credit code of authority 1 or 5 whose characters 7-14 read as
- * a date is taken for an ID number; callers that know the column force the kind. */
+ * NOTE: an all-digit credit code whose first two digits are also a province code
+ * (such as 12 or 51) and whose characters 7-14 read as a date is taken for an ID
+ * number. Callers that know the column force the kind. */
 static tdb_id_kind detect_eighteen(const id_text *text)
 {
     if (tdb_id_looks_like_citizen(text)) return TDB_ID_NUMBER;
@@ -130,7 +118,7 @@ static tdb_id_kind detect_kind(const id_text *text)
         if (tdb_id_is_province_abbreviation(text->chars[0])) return TDB_ID_PLATE;
         return TDB_ID_UNKNOWN;
     }
-    if (text->chars[0] == '+' || looks_like_phone(text)) return TDB_ID_PHONE;
+    if (text->chars[0] == '+' || tdb_id_looks_like_phone(text)) return TDB_ID_PHONE;
 
     bool has_letter = false;
     for (size_t i = 0; i < text->count; i++) {

@@ -9,7 +9,8 @@
 
 #include "util.h"
 
-/* ISO 7064 MOD 11-2 as GB 11643 states it: weight 2^(17-i) mod 11 for position i. */
+/* ISO 7064 MOD 11-2 as GB 11643 states it: the digit at 0-based index i has the
+ * weight 2^(17-i) mod 11. */
 static const int check_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 static const char check_characters[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
 
@@ -121,7 +122,7 @@ void tdb_id_check_citizen(const id_text *text, const tdb_id_options *options,
         return;
     }
 
-    /* The candidate holds the 18 characters now, upgraded when the input had 15. */
+    /* The candidate is the 18-character number now, upgraded when the input had 15. */
     const char *number = result->candidate;
     if (!read_birth_date(number, options, result)) {
         tdb_id_reject(result, ID_REASON_BIRTH_DATE);

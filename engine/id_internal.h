@@ -23,8 +23,8 @@
 #define ID_REASON_REGION_UNKNOWN "region_unknown"
 #define ID_REASON_ISSUE_YEAR "issue_year"
 
-/* Longest folded value kept, in code points. The longest valid identifier, a
- * certificate number with a 16-character place name, has 43. */
+/* Maximum number of folded code points kept. The longest valid identifier, a
+ * certificate number with a 16-character place name, has 37. */
 #define ID_MAX_CHARS 64
 
 /* An input value after folding: full-width forms mapped to ASCII, ASCII letters
@@ -35,7 +35,7 @@ typedef struct id_text {
     size_t count;
     bool ascii;    /* every kept character is ASCII */
     bool visible;  /* the input had a character other than white space */
-    bool too_long; /* more than ID_MAX_CHARS characters were kept; the rest dropped */
+    bool too_long; /* the input had more than ID_MAX_CHARS, so the rest was dropped */
 } id_text;
 
 void tdb_id_fold(const char *text, size_t length, id_text *out);
@@ -96,6 +96,7 @@ void tdb_id_check_phone(const id_text *text, tdb_id_result *result);
 /* Structure tests used by kind detection; see tdb_id_check. */
 bool tdb_id_looks_like_citizen(const id_text *text);
 bool tdb_id_looks_like_legacy_citizen(const id_text *text); /* 15 digits */
+bool tdb_id_looks_like_phone(const id_text *text);
 bool tdb_id_looks_like_uscc(const id_text *text);
 
 #endif

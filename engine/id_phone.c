@@ -26,11 +26,27 @@ static size_t phone_chars(const id_text *text, uint32_t *chars)
     return count - prefix;
 }
 
+static bool all_digits(const uint32_t *chars, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (!id_is_digit(chars[i])) return false;
+    }
+    return true;
+}
+
 size_t tdb_id_candidate_phone(const id_text *text, char *out)
 {
     uint32_t chars[ID_MAX_CHARS];
     size_t count = phone_chars(text, chars);
     return tdb_id_encode(chars, count, out);
+}
+
+bool tdb_id_looks_like_phone(const id_text *text)
+{
+    if (text->count < 11) return false;
+    uint32_t chars[ID_MAX_CHARS];
+    size_t count = phone_chars(text, chars);
+    return count == 11 && chars[0] == '1' && all_digits(chars, count);
 }
 
 void tdb_id_check_phone(const id_text *text, tdb_id_result *result)
@@ -39,11 +55,9 @@ void tdb_id_check_phone(const id_text *text, tdb_id_result *result)
     size_t count = phone_chars(text, chars);
     tdb_id_encode(chars, count, result->candidate);
 
-    for (size_t i = 0; i < count; i++) {
-        if (!id_is_digit(chars[i])) {
-            tdb_id_reject(result, ID_REASON_CHARSET);
-            return;
-        }
+    if (!all_digits(chars, count)) {
+        tdb_id_reject(result, ID_REASON_CHARSET);
+        return;
     }
     if (count != 11) {
         tdb_id_reject(result, ID_REASON_LENGTH);

@@ -76,9 +76,9 @@ void tdb_id_check_property_unit(const id_text *text, tdb_id_result *result)
 
 enum { CERT_SERIAL_DIGITS = 7, CERT_MAX_PLACE_CHARS = 16 };
 
-/* Earliest accepted issue year. NOTE: an estimate, one year before the unified
- * real-estate registration rules took effect on 1 March 2015, to allow for pilot
- * offices; no certificate of this layout should carry an earlier year. */
+/* Earliest accepted issue year. NOTE: an estimate. The unified real-estate
+ * registration rules took effect on 1 March 2015, and one year more allows for
+ * pilot offices. */
 enum { CERT_FIRST_YEAR = 2014 };
 
 static bool is_open_bracket(uint32_t c)

@@ -1,6 +1,6 @@
 /* Folding of identifier values before any check: one pass over the UTF-8 input maps
  * full-width forms to ASCII, upper-cases letters and drops white space and
- * separators, so that every kind checker sees the same compact code points. Also
+ * separators, so that every kind checker receives the same compact code points. Also
  * placeholder detection, UTF-8 output and small date and digit helpers. */
 #include "id_internal.h"
 
@@ -51,6 +51,31 @@ static uint32_t fold_char(uint32_t cp)
     return cp;
 }
 
+/* Decode the well-formed 2- or 3-byte UTF-8 sequence at TEXT[*POS..LENGTH), which
+ * covers every CJK character in the basic plane, and advance *POS; fall back to the
+ * full decoder for anything else. Invalid sequences become U+FFFD. */
+static uint32_t decode_multibyte(const char *text, size_t length, size_t *pos)
+{
+    const unsigned char *bytes = (const unsigned char *)text + *pos;
+    size_t left = length - *pos;
+    if (left >= 2 && (bytes[0] & 0xE0) == 0xC0 && bytes[0] >= 0xC2 && (bytes[1] & 0xC0) == 0x80) {
+        *pos += 2;
+        return (uint32_t)(bytes[0] & 0x1F) << 6 | (bytes[1] & 0x3F);
+    }
+    if (left >= 3 && (bytes[0] & 0xF0) == 0xE0 && (bytes[1] & 0xC0) == 0x80 &&
+        (bytes[2] & 0xC0) == 0x80) {
+        uint32_t cp = (uint32_t)(bytes[0] & 0x0F) << 12 | (uint32_t)(bytes[1] & 0x3F) << 6 |
+                      (bytes[2] & 0x3F);
+        /* Overlong forms and surrogates are invalid. */
+        if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+            *pos += 3;
+            return cp;
+        }
+    }
+    int32_t decoded = tdb_utf8_next(text, length, pos);
+    return decoded < 0 ? 0xFFFD : (uint32_t)decoded;
+}
+
 void tdb_id_fold(const char *text, size_t length, id_text *out)
 {
     out->count = 0;
@@ -66,8 +91,7 @@ void tdb_id_fold(const char *text, size_t length, id_text *out)
             cp = byte;
             pos++;
         } else {
-            int32_t decoded = tdb_utf8_next(text, length, &pos);
-            cp = decoded < 0 ? 0xFFFD : (uint32_t)decoded;
+            cp = decode_multibyte(text, length, &pos);
         }
 
         cp = fold_char(cp);
@@ -83,19 +107,29 @@ void tdb_id_fold(const char *text, size_t length, id_text *out)
     }
 }
 
-/* Words that departments type where the value is unknown, in folded form. */
-static const char *const placeholder_words[] = {
-    "无", "暂无", "不详", "未知", "空", "缺", "NULL", "NONE", "NIL", "N/A", "NA",
+/* Words that departments type where the value is unknown, in folded form, as code
+ * points: 无, 暂无, 不详, 未知, 空, 缺, NULL, NONE, NIL, N/A and NA. */
+enum { PLACEHOLDER_MAX_CHARS = 4 };
+static const uint32_t placeholder_words[][PLACEHOLDER_MAX_CHARS + 1] = {
+    {0x65E0},
+    {0x6682, 0x65E0},
+    {0x4E0D, 0x8BE6},
+    {0x672A, 0x77E5},
+    {0x7A7A},
+    {0x7F3A},
+    {'N', 'U', 'L', 'L'},
+    {'N', 'O', 'N', 'E'},
+    {'N', 'I', 'L'},
+    {'N', '/', 'A'},
+    {'N', 'A'},
 };
 
-static bool text_equals(const id_text *text, const char *word)
+/* Return true when TEXT is the zero-terminated WORD. */
+static bool text_equals(const id_text *text, const uint32_t *word)
 {
-    size_t word_length = strlen(word);
-    size_t pos = 0;
     size_t index = 0;
-    while (pos < word_length) {
-        int32_t cp = tdb_utf8_next(word, word_length, &pos);
-        if (index >= text->count || text->chars[index] != (uint32_t)cp) return false;
+    while (index < PLACEHOLDER_MAX_CHARS && word[index] != 0) {
+        if (index >= text->count || text->chars[index] != word[index]) return false;
         index++;
     }
     return index == text->count;
@@ -115,6 +149,7 @@ bool tdb_id_is_placeholder(const id_text *text)
     if (punctuation_only) return true;
     if (all_same && text->count >= 5) return true;
 
+    if (text->count > PLACEHOLDER_MAX_CHARS) return false;
     for (size_t i = 0; i < TDB_ARRAY_LEN(placeholder_words); i++) {
         if (text_equals(text, placeholder_words[i])) return true;
     }
@@ -126,29 +161,36 @@ size_t tdb_id_encode(const uint32_t *chars, size_t count, char *out)
     size_t used = 0;
     for (size_t i = 0; i < count; i++) {
         uint32_t c = chars[i];
-        char bytes[4];
-        size_t width;
-        if (c < 0x80) {
-            bytes[0] = (char)c;
+        size_t width = 4;
+        if (c < 0x80)
             width = 1;
-        } else if (c < 0x800) {
-            bytes[0] = (char)(0xC0 | (c >> 6));
-            bytes[1] = (char)(0x80 | (c & 0x3F));
+        else if (c < 0x800)
             width = 2;
-        } else if (c < 0x10000) {
-            bytes[0] = (char)(0xE0 | (c >> 12));
-            bytes[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-            bytes[2] = (char)(0x80 | (c & 0x3F));
+        else if (c < 0x10000)
             width = 3;
-        } else {
-            bytes[0] = (char)(0xF0 | (c >> 18));
-            bytes[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-            bytes[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-            bytes[3] = (char)(0x80 | (c & 0x3F));
-            width = 4;
-        }
         if (used + width >= TDB_ID_TEXT_SIZE) break;
-        memcpy(out + used, bytes, width);
+
+        unsigned char *bytes = (unsigned char *)out + used;
+        switch (width) {
+        case 1:
+            bytes[0] = (unsigned char)c;
+            break;
+        case 2:
+            bytes[0] = (unsigned char)(0xC0 | (c >> 6));
+            bytes[1] = (unsigned char)(0x80 | (c & 0x3F));
+            break;
+        case 3:
+            bytes[0] = (unsigned char)(0xE0 | (c >> 12));
+            bytes[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            bytes[2] = (unsigned char)(0x80 | (c & 0x3F));
+            break;
+        default:
+            bytes[0] = (unsigned char)(0xF0 | (c >> 18));
+            bytes[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            bytes[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            bytes[3] = (unsigned char)(0x80 | (c & 0x3F));
+            break;
+        }
         used += width;
     }
     out[used] = '\0';

@@ -98,7 +98,9 @@ static bool org_checksum_matches(const id_text *text)
         sum += value * org_weights[i];
     }
     int check = 11 - sum % 11;
-    uint32_t expected = check == 10 ? 'X' : check == 11 ? '0' : (uint32_t)('0' + check);
+    uint32_t expected = (uint32_t)('0' + check);
+    if (check == 10) expected = 'X';
+    if (check == 11) expected = '0';
     return text->chars[16] == expected;
 }
 

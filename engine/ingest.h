@@ -54,11 +54,12 @@ typedef struct tdb_ingest_result {
     tdb_reject_list rejects;
 } tdb_ingest_result;
 
-/* Read every source of MANIFEST (headers already checked). Returns TDB_OK, or the
- * failure that stopped a file (I/O error, corrupt gzip, memory); then MESSAGE says
- * which file and why. Bad rows never stop ingest. */
+/* Read every source of MANIFEST (headers already checked), sources in parallel on up
+ * to THREADS threads. Returns TDB_OK, or the failure that stopped a file (I/O error,
+ * corrupt gzip, memory); then MESSAGE says which file and why. Bad rows never stop
+ * ingest. */
 tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *result,
-                          tdb_buf *message);
+                          tdb_buf *message, int threads);
 
 /* Return the cell text (not NUL-terminated) and its length. */
 static inline const char *tdb_table_cell(const tdb_table *table, size_t row, size_t field,

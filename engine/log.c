@@ -1,6 +1,7 @@
 /* Logging and locale set-up. The log level is the one piece of process-wide
  * configuration; it is written once by main() before any thread starts. */
 #define _GNU_SOURCE
+#define _POSIX_C_SOURCE 200809L
 #include "log.h"
 
 #include <limits.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef TDB_LOCALEDIR
@@ -16,6 +18,10 @@
 #endif
 
 static tdb_log_level log_level = TDB_LOG_INFO;
+
+/* Progress state, touched by the main thread only. */
+static struct timespec progress_last;
+static bool progress_shown;
 
 void tdb_log_set_level(tdb_log_level level) { log_level = level; }
 
@@ -32,11 +38,35 @@ void tdb_log(tdb_log_level level, const char *format, ...)
     va_start(args, format);
     vsnprintf(line, sizeof line, format, args);
     va_end(args);
+    tdb_progress_end();
 
     if (color)
         fprintf(stderr, "themedb: %s%s\033[0m: %s\n", colors[level], _(prefixes[level]), line);
     else
         fprintf(stderr, "themedb: %s: %s\n", _(prefixes[level]), line);
+}
+
+void tdb_progress(const char *label, unsigned long long count)
+{
+    if (!tdb_log_enabled(TDB_LOG_INFO) || !isatty(STDERR_FILENO)) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double elapsed = (double)(now.tv_sec - progress_last.tv_sec) +
+                     (double)(now.tv_nsec - progress_last.tv_nsec) / 1e9;
+    if (progress_shown && elapsed < 0.2) return;
+    progress_last = now;
+    progress_shown = true;
+    fprintf(stderr, "\r\033[K");
+    fprintf(stderr, _("%s: %llu rows"), label, count);
+    fflush(stderr);
+}
+
+void tdb_progress_end(void)
+{
+    if (!progress_shown) return;
+    fprintf(stderr, "\r\033[K");
+    fflush(stderr);
+    progress_shown = false;
 }
 
 static const char *locale_from_environment(void)

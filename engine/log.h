@@ -31,6 +31,12 @@ void tdb_log(tdb_log_level level, const char *format, ...) __attribute__((format
         if (tdb_log_enabled(level)) tdb_log(level, __VA_ARGS__); \
     } while (0)
 
+/* Show "LABEL: COUNT rows" as a progress line on stderr when stderr is a terminal
+ * and info messages are on, at most five times a second. Call only from the main
+ * thread. tdb_progress_end clears the line before the next log message. */
+void tdb_progress(const char *label, unsigned long long count);
+void tdb_progress_end(void);
+
 /* Select the locale from the environment and bind the "themedb" message catalogue.
  * ARGV0 locates a catalogue installed beside the binary. */
 void tdb_i18n_init(const char *argv0);

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
 
 #include "manifest.h"
 #include "normalize.h"
 #include "themedb/id.h"
+#include "themedb/text.h"
 
 tdb_field_type tdb_field_type_of(tdb_kind kind, size_t field)
 {
@@ -87,41 +87,8 @@ bool tdb_norm_is_placeholder(const char *text, size_t length)
 
 tdb_status tdb_norm_fold(const char *text, size_t length, bool drop_spaces, tdb_buf *out)
 {
-    tdb_status status = TDB_OK;
-    size_t pos = 0;
-    while (pos < length) {
-        unsigned char byte = (unsigned char)text[pos];
-        if (byte < 0x80 && byte >= 0x20) {
-            /* ASCII fast path: NFKC leaves printable ASCII alone. */
-            pos++;
-            if (byte == ' ' && drop_spaces) continue;
-            if (byte >= 'a' && byte <= 'z') byte = (unsigned char)(byte - ('a' - 'A'));
-            TDB_FORWARD(tdb_buf_append_char(out, (char)byte));
-            continue;
-        }
-        int32_t cp = tdb_utf8_next(text, length, &pos);
-        if (cp < 0) cp = 0xFFFD;
-        /* NFKC of one code point: full-width forms, compatibility ideographs, circled digits. */
-        utf8proc_int32_t mapped[8];
-        utf8proc_ssize_t count = utf8proc_decompose_char(
-            cp, mapped, 8, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE, NULL);
-        if (count <= 0 || count > 8) {
-            mapped[0] = cp;
-            count = 1;
-        }
-        for (utf8proc_ssize_t i = 0; i < count; i++) {
-            int32_t folded = mapped[i];
-            const utf8proc_property_t *property = utf8proc_get_property(folded);
-            bool space = property->category == UTF8PROC_CATEGORY_ZS || folded == '\t' ||
-                         folded == '\r' || folded == '\n';
-            if (space && drop_spaces) continue;
-            if (folded == 0xFEFF || property->category == UTF8PROC_CATEGORY_CC) continue;
-            if (folded >= 'a' && folded <= 'z') folded -= 'a' - 'A';
-            TDB_FORWARD(tdb_buf_append_utf8(out, space ? ' ' : folded));
-        }
-    }
-cleanup:
-    return status;
+    return tdb_text_fold_with(text, length, drop_spaces ? TDB_FOLD_SPACES_DROP : TDB_FOLD_SPACES_COLLAPSE,
+                              out);
 }
 
 static bool is_separator(int32_t cp, const char *separators)

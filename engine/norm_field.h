@@ -61,8 +61,9 @@ typedef struct tdb_norm_output {
 tdb_status tdb_norm_field(tdb_norm_context *context, tdb_kind kind, size_t field,
                           const char *raw, size_t length, tdb_norm_output *out);
 
-/* Append TEXT folded for comparison: NFKC, full-width to half-width, upper-case
- * ASCII, and (when DROP_SPACES) without any white space. */
+/* Append TEXT folded for comparison with tdb_text_fold_with: NFKC, traditional to
+ * simplified, upper-case ASCII; without any white space when DROP_SPACES, else with
+ * runs of white space collapsed to one space. */
 tdb_status tdb_norm_fold(const char *text, size_t length, bool drop_spaces, tdb_buf *out);
 
 /* Return true when TEXT is a placeholder that means "no value" (无, 不详, 空, NULL, -). */

@@ -133,7 +133,8 @@ tdb_status tdb_writer_open(const char *target, tdb_writer **out, tdb_buf *messag
     remove_stale_temporaries(target);
     unlink(writer->temp_path);
     if (sqlite3_open_v2(writer->temp_path, &writer->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         tdb_buf_printf(message, _("cannot create %s: %s"), writer->temp_path,
                        writer->db ? sqlite3_errmsg(writer->db) : "out of memory");
         status = TDB_ERR_IO;
@@ -173,7 +174,7 @@ void tdb_bind_text(sqlite3_stmt *statement, int index, const char *text, size_t 
     if (text == NULL || length == 0)
         sqlite3_bind_null(statement, index);
     else
-        sqlite3_bind_text(statement, index, text, (int)length, SQLITE_TRANSIENT);
+        sqlite3_bind_text(statement, index, text, (int)length, SQLITE_STATIC);
 }
 
 void tdb_bind_cstr(sqlite3_stmt *statement, int index, const char *text)

@@ -21,7 +21,8 @@ tdb_status tdb_writer_prepare(tdb_writer *writer, const char *sql, sqlite3_stmt 
 /* Run a prepared insert once and reset it for the next row. */
 tdb_status tdb_writer_insert(tdb_writer *writer, sqlite3_stmt *statement);
 
-/* Bind TEXT[0..LENGTH) at INDEX (from 1); an empty text becomes NULL. */
+/* Bind TEXT[0..LENGTH) at INDEX (from 1); an empty text becomes NULL. The text is not
+ * copied, so it must stay unchanged until the statement has run (tdb_writer_insert). */
 void tdb_bind_text(sqlite3_stmt *statement, int index, const char *text, size_t length);
 void tdb_bind_cstr(sqlite3_stmt *statement, int index, const char *text);
 

@@ -9,14 +9,16 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <utf8proc.h>
 
 #include "text_table.h"
+#include "text_utf8.h"
 #include "util.h"
 
-/* Code points normalized together at most; a run this long is flushed in pieces.
- * NOTE: a combining sequence split at that boundary is not composed. */
+/* Code points normalized together at most; a longer run is flushed in pieces, each
+ * ending before a starter, so no combining sequence is split. */
 #define FOLD_RUN_MAX 64
 /* Decomposed code points per run: the longest NFKC expansion is 18 code points
  * (U+FDFA in Unicode 13), so a full run always fits. */
@@ -25,7 +27,9 @@
 typedef struct fold_state {
     tdb_buf *out;
     tdb_fold_spaces spaces;
-    bool pending_space; /* a whitespace run was seen after some output */
+    bool pending_space;  /* a whitespace run was seen after some output */
+    bool space_dropped;  /* the last character was whitespace that was dropped */
+    size_t start_length; /* OUT's length before this fold */
 } fold_state;
 
 int tdb_text_fold_ideograph(int cp)
@@ -33,7 +37,11 @@ int tdb_text_fold_ideograph(int cp)
     size_t low = 0;
     size_t high = tdb_fold_pair_count;
 
-    if (cp < 0x2E80) return cp;
+    if (cp < TDB_FOLD_BITMAP_FIRST) return cp;
+    if (cp < TDB_FOLD_BITMAP_END) {
+        int bit = cp - TDB_FOLD_BITMAP_FIRST;
+        if (!(tdb_fold_bitmap[bit / 16] & (1u << (bit % 16)))) return cp;
+    }
     while (low < high) {
         size_t middle = low + (high - low) / 2;
         uint32_t from = tdb_fold_pairs[middle].from;
@@ -67,32 +75,47 @@ static bool is_dash(int32_t cp)
            cp == 0x2E3A || cp == 0x2E3B || cp == 0x30FC || cp == 0x2500 || cp == 0x2501;
 }
 
+/* Append CP to OUT, writing in place when the buffer has room (it usually has, because
+ * tdb_text_fold_with reserves the input length up front). */
+static tdb_status emit_code_point(tdb_buf *out, int32_t cp)
+{
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
+    if (out->len + 5 > out->cap) return tdb_buf_append_utf8(out, cp);
+    out->len += tdb_utf8_encode_fast(cp, out->data + out->len);
+    out->data[out->len] = '\0';
+    return TDB_OK;
+}
+
 /* Append one NFKC-normalized code point after the table, dash and case folds. */
 static tdb_status fold_emit(fold_state *state, int32_t cp)
 {
     tdb_status status = TDB_OK;
 
     if (is_fold_space(cp)) {
-        if (state->spaces == TDB_FOLD_SPACES_COLLAPSE && state->out->len > 0)
+        if (state->spaces == TDB_FOLD_SPACES_COLLAPSE && state->out->len > state->start_length)
             state->pending_space = true;
+        else
+            state->space_dropped = true;
         return TDB_OK;
     }
     if (is_ignorable(cp)) return TDB_OK;
+    /* NFKC turns a spacing accent into a space and a combining mark (U+02D9 → U+0020
+     * U+0307). With the space dropped, the mark would combine with the character
+     * before it on a second fold, so it goes too: folding stays idempotent. */
+    if (state->space_dropped && cp >= 0x300 && utf8proc_get_property(cp)->combining_class != 0)
+        return TDB_OK;
+    state->space_dropped = false;
 
     if (state->pending_space) {
         state->pending_space = false;
-        TDB_FORWARD(tdb_buf_append_char(state->out, ' '));
+        TDB_FORWARD(emit_code_point(state->out, ' '));
     }
     if (cp < 0x80) {
         if (cp >= 'a' && cp <= 'z') cp -= 'a' - 'A';
-        TDB_FORWARD(tdb_buf_append_char(state->out, (char)cp));
-        return TDB_OK;
+        return emit_code_point(state->out, cp);
     }
-    if (is_dash(cp)) {
-        TDB_FORWARD(tdb_buf_append_char(state->out, '-'));
-        return TDB_OK;
-    }
-    TDB_FORWARD(tdb_buf_append_utf8(state->out, tdb_text_fold_ideograph(cp)));
+    if (is_dash(cp)) return emit_code_point(state->out, '-');
+    TDB_FORWARD(emit_code_point(state->out, tdb_text_fold_ideograph(cp)));
 
 cleanup:
     return status;
@@ -135,38 +158,73 @@ static bool is_stable(int32_t cp)
     return cp < 0x80 || (cp >= 0x4E00 && cp <= 0x9FFF);
 }
 
+/* Decode the next code point that is not ignorable, or return -1 at the end. Control
+ * and zero-width characters go before normalization, so that they cannot separate
+ * combining marks that NFKC would otherwise reorder. */
 static int32_t decode_next(const char *text, size_t length, size_t *pos)
 {
-    int32_t cp = tdb_utf8_next(text, length, pos);
-    return cp < 0 ? 0xFFFD : cp;
+    while (*pos < length) {
+        int32_t cp = tdb_utf8_next_fast(text, length, pos);
+        if (!is_ignorable(cp)) return cp;
+    }
+    return -1;
+}
+
+static bool is_starter(int32_t cp)
+{
+    return cp < 0x300 || utf8proc_get_property(cp)->combining_class == 0;
+}
+
+/* Flush a full run up to its last starter and keep the rest, so that a combining
+ * sequence is normalized as a whole. Returns the count kept. */
+static tdb_status flush_full_run(fold_state *state, int32_t *run, size_t *count)
+{
+    size_t starter_end = *count; /* one past the last starter */
+    while (starter_end > 0 && !is_starter(run[starter_end - 1])) starter_end--;
+    /* Flush before the last starter. With the 30-mark limit a full run always has one
+     * after its first code point; without it, everything is flushed. */
+    size_t split = starter_end > 1 ? starter_end - 1 : *count;
+    tdb_status status = fold_flush_run(state, run, split);
+    if (status != TDB_OK) return status;
+    memmove(run, run + split, (*count - split) * sizeof run[0]);
+    *count -= split;
+    return TDB_OK;
 }
 
 tdb_status tdb_text_fold_with(const char *text, size_t length, tdb_fold_spaces spaces,
                               tdb_buf *out)
 {
     tdb_status status = TDB_OK;
-    fold_state state = {out, spaces, false};
+    fold_state state = {out, spaces, false, false, out->len};
     int32_t run[FOLD_RUN_MAX];
     size_t run_count = 0;
     size_t pos = 0;
 
-    /* Make sure OUT is a valid string even when TEXT folds to nothing. */
-    TDB_FORWARD(tdb_buf_append(out, "", 0));
-    int32_t cp = pos < length ? decode_next(text, length, &pos) : -1;
+    /* Reserve room for the usual case, where the output is no longer than the input.
+     * This also makes OUT a valid string when TEXT folds to nothing. */
+    void *data = out->data;
+    TDB_FORWARD(tdb_grow(&data, &out->cap, out->len + length + 16, 1));
+    out->data = data;
+    out->data[out->len] = '\0';
+    size_t non_starters = 0;
+    int32_t cp = decode_next(text, length, &pos);
     while (cp >= 0) {
-        int32_t next = pos < length ? decode_next(text, length, &pos) : -1;
+        int32_t next = decode_next(text, length, &pos);
 
         /* A stable code point followed by another one (or the end) skips utf8proc. */
         if (is_stable(cp) && (next < 0 || is_stable(next))) {
             TDB_FORWARD(fold_flush_run(&state, run, run_count));
             run_count = 0;
+            non_starters = 0;
             TDB_FORWARD(fold_emit(&state, cp));
         } else {
-            if (run_count == FOLD_RUN_MAX) {
-                TDB_FORWARD(fold_flush_run(&state, run, run_count));
-                run_count = 0;
+            /* As in the stream-safe format of UAX #15, at most 30 combining marks in a
+             * row are kept, so a run always has a starter to split at. */
+            non_starters = is_starter(cp) ? 0 : non_starters + 1;
+            if (non_starters <= 30) {
+                if (run_count == FOLD_RUN_MAX) TDB_FORWARD(flush_full_run(&state, run, &run_count));
+                run[run_count++] = cp;
             }
-            run[run_count++] = cp;
         }
         cp = next;
     }

@@ -14,4 +14,11 @@ typedef struct tdb_fold_pair {
 extern const tdb_fold_pair tdb_fold_pairs[];
 extern const size_t tdb_fold_pair_count;
 
+/* Bit (cp - TDB_FOLD_BITMAP_FIRST) is set when code point cp in
+ * [TDB_FOLD_BITMAP_FIRST, TDB_FOLD_BITMAP_END) has a pair, so most ideographs skip the
+ * binary search. */
+#define TDB_FOLD_BITMAP_FIRST 0x2E80
+#define TDB_FOLD_BITMAP_END 0xA000
+extern const uint16_t tdb_fold_bitmap[];
+
 #endif

@@ -110,7 +110,7 @@ tdb_status tdb_buf_append_str(tdb_buf *buf, const char *text)
     return tdb_buf_append(buf, text, strlen(text));
 }
 
-tdb_status tdb_buf_append_char(tdb_buf *buf, char c) { return tdb_buf_append(buf, &c, 1); }
+tdb_status tdb_buf_append_char_slow(tdb_buf *buf, char c) { return tdb_buf_append(buf, &c, 1); }
 
 tdb_status tdb_buf_printf(tdb_buf *buf, const char *format, ...)
 {
@@ -168,9 +168,47 @@ int32_t tdb_utf8_next(const char *text, size_t length, size_t *pos)
 
 bool tdb_utf8_valid(const char *text, size_t length)
 {
+    const unsigned char *bytes = (const unsigned char *)text;
     size_t pos = 0;
     while (pos < length) {
-        if (tdb_utf8_next(text, length, &pos) < 0) return false;
+        /* ASCII runs are the common case in exports: check eight bytes at a time. */
+        while (pos + 8 <= length) {
+            uint64_t word;
+            memcpy(&word, bytes + pos, 8);
+            if (word & 0x8080808080808080ULL) break;
+            pos += 8;
+        }
+        if (pos >= length) break;
+        unsigned char lead = bytes[pos];
+        if (lead < 0x80) {
+            pos++;
+            continue;
+        }
+        size_t count;
+        uint32_t minimum;
+        uint32_t cp;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            count = 1;
+            minimum = 0x80;
+            cp = lead & 0x1F;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            count = 2;
+            minimum = 0x800;
+            cp = lead & 0x0F;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            count = 3;
+            minimum = 0x10000;
+            cp = lead & 0x07;
+        } else {
+            return false;
+        }
+        for (size_t i = 1; i <= count; i++) {
+            if (pos + i >= length || (bytes[pos + i] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (bytes[pos + i] & 0x3F);
+        }
+        /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid. */
+        if (cp < minimum || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return false;
+        pos += count + 1;
     }
     return true;
 }

@@ -63,7 +63,18 @@ typedef struct tdb_buf {
 
 tdb_status tdb_buf_append(tdb_buf *buf, const void *bytes, size_t length);
 tdb_status tdb_buf_append_str(tdb_buf *buf, const char *text);
-tdb_status tdb_buf_append_char(tdb_buf *buf, char c);
+tdb_status tdb_buf_append_char_slow(tdb_buf *buf, char c);
+
+/* Append one byte; the common case, with room left, stays inline. */
+static inline tdb_status tdb_buf_append_char(tdb_buf *buf, char c)
+{
+    if (buf->len + 1 < buf->cap) {
+        buf->data[buf->len++] = c;
+        buf->data[buf->len] = '\0';
+        return TDB_OK;
+    }
+    return tdb_buf_append_char_slow(buf, c);
+}
 tdb_status tdb_buf_printf(tdb_buf *buf, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append code point CP as UTF-8. */

@@ -657,7 +657,7 @@ static tdb_status write_links(writer_context *context)
     sqlite3_stmt *statement = NULL;
     tdb_status status = tdb_writer_prepare(
         context->writer,
-        "INSERT INTO link VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO link VALUES (NULL, ?1, ?2, ?3, ?13, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         &statement);
     if (status != TDB_OK) return status;
     for (size_t i = 0; i < state->links.count; i++) {
@@ -677,7 +677,45 @@ static tdb_status write_links(writer_context *context)
         if (link->field_weights != NULL) sqlite3_bind_double(statement, 10, link->weight);
         sqlite3_bind_double(statement, 11, link->probability);
         tdb_bind_cstr(statement, 12, link->field_weights);
+        sqlite3_bind_int64(statement, 13, link->seq);
         TDB_FORWARD(tdb_writer_insert(context->writer, statement));
+    }
+cleanup:
+    sqlite3_finalize(statement);
+    return status;
+}
+
+static tdb_status write_link_models(writer_context *context)
+{
+    static const char *const model_names[2] = {"person", "legal_entity"};
+    const tdb_build_state *state = context->state;
+    sqlite3_stmt *statement = NULL;
+    tdb_status status = tdb_writer_prepare(
+        context->writer, "INSERT INTO link_model VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &statement);
+    if (status != TDB_OK) return status;
+    for (int model = 0; model < 2; model++) {
+        if (!state->link_model_present[model]) continue;
+        const tdb_link_model *parameters = &state->link_models[model];
+        sqlite3_bind_text(statement, 1, model_names[model], -1, SQLITE_STATIC);
+        sqlite3_bind_text(statement, 2, "prior", -1, SQLITE_STATIC);
+        sqlite3_bind_int(statement, 3, 0);
+        sqlite3_bind_text(statement, 4, "prior", -1, SQLITE_STATIC);
+        sqlite3_bind_double(statement, 5, parameters->lambda);
+        sqlite3_bind_double(statement, 6, 1.0 - parameters->lambda);
+        sqlite3_bind_double(statement, 7, parameters->prior_weight);
+        TDB_FORWARD(tdb_writer_insert(context->writer, statement));
+        for (int field = 0; field < TDB_LINK_FIELDS; field++) {
+            for (int level = 0; level < parameters->levels[field]; level++) {
+                sqlite3_bind_text(statement, 1, model_names[model], -1, SQLITE_STATIC);
+                sqlite3_bind_text(statement, 2, tdb_link_field_name(field), -1, SQLITE_STATIC);
+                sqlite3_bind_int(statement, 3, level);
+                sqlite3_bind_text(statement, 4, tdb_link_level_name(field, level), -1, SQLITE_STATIC);
+                sqlite3_bind_double(statement, 5, parameters->m[field][level]);
+                sqlite3_bind_double(statement, 6, parameters->u[field][level]);
+                sqlite3_bind_double(statement, 7, parameters->weight[field][level]);
+                TDB_FORWARD(tdb_writer_insert(context->writer, statement));
+            }
+        }
     }
 cleanup:
     sqlite3_finalize(statement);
@@ -742,6 +780,7 @@ tdb_status tdb_write_theme(const tdb_build_state *state, tdb_writer *writer)
     TDB_FORWARD(write_vehicles(&context));
     TDB_FORWARD(write_housing(&context));
     TDB_FORWARD(write_links(&context));
+    TDB_FORWARD(write_link_models(&context));
     TDB_FORWARD(write_lineage(&context));
 cleanup:
     tdb_key_index_free(&context.link_index);

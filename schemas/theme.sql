@@ -212,15 +212,30 @@ CREATE TABLE link (
     link_type TEXT NOT NULL,          -- vehicle_owner, housing_owner, certificate_holder, legal_rep, address_point
     from_table TEXT NOT NULL,
     from_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,             -- co-owner position in a multi-valued cell, from 1; 0 for a single owner
     source_file_id INTEGER NOT NULL REFERENCES source_file,
     source_line INTEGER NOT NULL,
     to_kind TEXT NOT NULL,            -- person, legal_entity or address
     to_id TEXT NOT NULL,
     to_key TEXT NOT NULL,             -- the canonical ID number, credit code or address
     rule TEXT NOT NULL,               -- exact_id, exact_uscc, or the blocking rule of a fuzzy link
-    weight REAL,                      -- total match weight (log2 Bayes factor) for fuzzy links
+    weight REAL,                      -- total match weight in bits (log2 of the Bayes factor), fuzzy links only
     probability REAL NOT NULL,        -- 1 for exact links
-    field_weights TEXT                -- JSON object: field -> weight, for fuzzy links
+    field_weights TEXT                -- fuzzy links: JSON object, field -> {"level": name, "weight": bits}
+);
+
+-- The Fellegi-Sunter models the fuzzy links were scored with: for each compared field
+-- and level, P(level | match), P(level | non-match) and the weight log2(m / u). The row
+-- with field 'prior' holds the share of candidate pairs that match (m) and its weight.
+CREATE TABLE link_model (
+    model TEXT NOT NULL,              -- person or legal_entity
+    field TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    level_name TEXT NOT NULL,
+    m REAL NOT NULL,
+    u REAL NOT NULL,
+    weight REAL NOT NULL,
+    PRIMARY KEY (model, field, level)
 );
 
 CREATE TABLE quality_issue (

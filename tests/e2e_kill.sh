@@ -72,7 +72,7 @@ check_next_build() {
     cp "$db" "$work/before.db"
 }
 
-for stage in ingest normalize assemble link write finish; do
+for stage in ingest normalize assemble link quality write finish; do
     THEMEDB_TEST_PAUSE=$stage "$THEMEDB" build "$work/kill.ini" -o "$db" 2> "$work/$stage.log" &
     pid=$!
     if wait_stopped "$pid"; then

@@ -430,6 +430,47 @@ static void normalize_matches_candidate(void **state)
     }
 }
 
+/* The check allocates nothing: it works while every allocation fails. */
+static void check_needs_no_allocation(void **state)
+{
+    (void)state;
+    tdb_id_result result;
+    tdb_alloc_fail_after(1);
+    tdb_id_check("粤（2020）龙川县不动产权第0001234号", strlen("粤（2020）龙川县不动产权第0001234号"),
+                 TDB_ID_UNKNOWN, &test_options, &result);
+    tdb_alloc_fail_after(0);
+    assert_true(result.valid);
+    assert_string_equal(result.normalized, CERT_NORMAL);
+}
+
+/* Results computed by several OpenMP threads at once equal the serial ones. */
+static void threads_agree_with_serial(void **state)
+{
+    (void)state;
+    static const char *const inputs[] = {
+        "11010519491231002x", "110105491231002", "91441622MA4UABCD93", "LSVAA418XE2002456",
+        "粤P·12345", "441622001001GB00001F00010001", "粤〔2020〕龙川县不动产权第0001234号",
+        "+86 138-0013-8000", "442529199001010011", "000000000000000000",
+    };
+    enum { INPUT_COUNT = TDB_ARRAY_LEN(inputs), ROUNDS = 2000 };
+    tdb_id_result serial[INPUT_COUNT];
+    for (size_t i = 0; i < INPUT_COUNT; i++)
+        tdb_id_check(inputs[i], strlen(inputs[i]), TDB_ID_UNKNOWN, &test_options, &serial[i]);
+
+    long mismatches = 0;
+#pragma omp parallel for num_threads(4) reduction(+ : mismatches)
+    for (long round = 0; round < ROUNDS * (long)INPUT_COUNT; round++) {
+        size_t i = (size_t)round % INPUT_COUNT;
+        tdb_id_result result;
+        tdb_id_check(inputs[i], strlen(inputs[i]), TDB_ID_UNKNOWN, &test_options, &result);
+        if (result.kind != serial[i].kind || result.valid != serial[i].valid ||
+            strcmp(result.reason, serial[i].reason) != 0 ||
+            strcmp(result.normalized, serial[i].normalized) != 0)
+            mismatches++;
+    }
+    assert_int_equal(mismatches, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +492,8 @@ int main(void)
         cmocka_unit_test(kind_names_round_trip),
         cmocka_unit_test(reason_descriptions_cover_codes),
         cmocka_unit_test(normalize_matches_candidate),
+        cmocka_unit_test(check_needs_no_allocation),
+        cmocka_unit_test(threads_agree_with_serial),
     };
     return cmocka_run_group_tests_name("id", tests, NULL, NULL);
 }

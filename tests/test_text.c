@@ -75,6 +75,8 @@ static void fold_spaces_drop(void **state)
         {"上海市\xE3\x80\x80静安区\t共和新路", "上海市静安区共和新路"},
         {"a\xE2\x80\x8B" "b\xEF\xBB\xBF", "AB"}, /* zero-width space and BOM */
         {"x\r\ny", "XY"},
+        /* U+02D9 folds to a space and U+0307; both go, so a second fold changes nothing */
+        {"P\xCB\x99", "P"},
     };
     check_fold(cases, TDB_ARRAY_LEN(cases), TDB_FOLD_SPACES_DROP);
 }
@@ -107,6 +109,10 @@ static void fold_appends(void **state)
     assert_int_equal(tdb_buf_append_str(&out, "x:"), TDB_OK);
     assert_int_equal(tdb_text_fold("龍", strlen("龍"), &out), TDB_OK);
     assert_string_equal(out.data, "x:龙");
+    /* a leading space is dropped even when OUT already has text */
+    assert_int_equal(tdb_text_fold_with(" 张  三", strlen(" 张  三"), TDB_FOLD_SPACES_COLLAPSE, &out),
+                     TDB_OK);
+    assert_string_equal(out.data, "x:龙张 三");
     tdb_buf_free(&out);
 }
 
@@ -134,6 +140,33 @@ static void fold_reports_nomem(void **state)
     tdb_buf_free(&out);
 }
 
+static void fold_is_idempotent(void **state)
+{
+    (void)state;
+    /* combining marks split by a control character, a spacing accent, 40 marks */
+    static const char marks_split[] = "??\xCD\x92\x00\xCD\x95";
+    static const char spacing_accent[] = "P\xCB\x99x";
+    char many_marks[2 + 40 * 2 + 1] = "a";
+    for (int i = 0; i < 40; i++) memcpy(many_marks + 1 + 2 * i, "\xCC\x81", 2);
+    const struct {
+        const char *text;
+        size_t length;
+    } cases[] = {
+        {marks_split, sizeof marks_split - 1},
+        {spacing_accent, sizeof spacing_accent - 1},
+        {many_marks, 1 + 40 * 2},
+    };
+    for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
+        tdb_buf once = {0};
+        tdb_buf twice = {0};
+        assert_int_equal(tdb_text_fold(cases[i].text, cases[i].length, &once), TDB_OK);
+        assert_int_equal(tdb_text_fold(once.data, once.len, &twice), TDB_OK);
+        assert_string_equal(once.data, twice.data);
+        tdb_buf_free(&once);
+        tdb_buf_free(&twice);
+    }
+}
+
 static void fold_ideograph_table(void **state)
 {
     (void)state;
@@ -155,6 +188,7 @@ int main(void)
         cmocka_unit_test(fold_appends),
         cmocka_unit_test(fold_long_run),
         cmocka_unit_test(fold_reports_nomem),
+        cmocka_unit_test(fold_is_idempotent),
         cmocka_unit_test(fold_ideograph_table),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);

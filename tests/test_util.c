@@ -45,9 +45,28 @@ static void utf8_decode_counts_code_points(void **state)
 static void utf8_valid_rejects_bad_bytes(void **state)
 {
     (void)state;
-    assert_true(tdb_utf8_valid("龙川县", strlen("龙川县")));
-    assert_false(tdb_utf8_valid("\xC0\xAF", 2));
-    assert_false(tdb_utf8_valid("\xE9\xBE", 2));
+    static const struct {
+        const char *text;
+        bool valid;
+    } cases[] = {
+        {"", true},
+        {"plain ascii longer than eight", true},
+        {"龙川县", true},
+        {"abcdefgh龙", true},
+        {"\xF0\x9F\x98\x80", true},          /* U+1F600 */
+        {"\xC0\xAF", false},                  /* overlong '/' */
+        {"\xE0\x80\xAF", false},              /* overlong three-byte form */
+        {"\xE9\xBE", false},                  /* truncated */
+        {"abcdefgh\xE9\xBE", false},          /* truncated after an ASCII run */
+        {"\xED\xA0\x80", false},              /* UTF-16 surrogate */
+        {"\xF4\x90\x80\x80", false},          /* past U+10FFFF */
+        {"\xFF", false},
+        {"a\x80" "b", false},                 /* stray continuation byte */
+    };
+    for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
+        bool valid = tdb_utf8_valid(cases[i].text, strlen(cases[i].text));
+        if (valid != cases[i].valid) fail_msg("case %zu: expected %d", i, cases[i].valid);
+    }
 }
 
 int main(void)

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages="build-essential pkg-config libsqlite3-dev sqlite3 zlib1g-dev libxxhash-dev
 libutf8proc-dev libinih-dev libcmocka-dev gettext unicode-data locales clang
-libclang-rt-dev bzip2 time"
+libclang-rt-dev bzip2 python3 time"
 missing=""
 # npm may come from outside Debian (as on machines with a newer Node.js), so it is
 # installed from Debian only when no npm command exists.

@@ -83,4 +83,24 @@ END {
     print "};"
     print ""
     print "const size_t tdb_fold_pair_count = sizeof tdb_fold_pairs / sizeof tdb_fold_pairs[0];"
+    print ""
+
+    # One bit per code point of [0x2E80, 0xA000) that has a fold, 16 bits a word
+    # (sums of distinct powers of two, because POSIX awk has no bitwise operators).
+    first = 11904
+    words = (40960 - first) / 16
+    for (i = 0; i < words; i++) bitmap[i] = 0
+    for (i = 0; i < n; i++) {
+        split(keys[i], parts, " ")
+        cp = parts[1] + 0
+        if (cp >= first && cp < 40960) bitmap[int((cp - first) / 16)] += 2 ^ ((cp - first) % 16)
+    }
+    print "const uint16_t tdb_fold_bitmap[] = {"
+    line = "   "
+    for (i = 0; i < words; i++) {
+        line = line sprintf(" 0x%04X,", bitmap[i])
+        if (i % 10 == 9) { print line; line = "   " }
+    }
+    if (line != "   ") print line
+    print "};"
 }'

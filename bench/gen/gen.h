@@ -67,6 +67,9 @@ void gen_id_legacy15(char out[16], const char *id18);
 void gen_uscc_make(char out[19], const char *category, const char *region, const char *body8);
 /* GB 11714 check character of an 8-character organisation code body. */
 char gen_org_check_char(const char *body8);
+/* Check digit (position 9) of a 17-character VIN, ISO 3779 weights; the character at
+ * position 9 itself has weight 0. */
+char gen_vin_check_char(const char *vin17);
 /* Write a 17-character VIN with a valid ISO 3779 check digit into OUT[18]. */
 void gen_vin_make(gen_rng *rng, char out[18], const char *wmi, int model_year);
 
@@ -284,6 +287,10 @@ long gen_file_line(const gen_file *file);
 tdb_status gen_file_field(gen_file *file, const char *value);
 /* Remove the last field of the pending record (for ragged rows). */
 void gen_file_drop_last_field(gen_file *file);
+/* Keep a copy of the pending record, to be written later by gen_file_write_saved. */
+tdb_status gen_file_save_record(gen_file *file);
+/* Write the record kept by gen_file_save_record as a well-formed record. */
+tdb_status gen_file_write_saved(gen_file *file);
 /* End the pending record: convert, compress and write it. INVALID_BYTE appends one
  * byte that is invalid in the file's encoding to the record's first field. */
 tdb_status gen_file_end_record(gen_file *file, bool invalid_byte);
@@ -319,6 +326,7 @@ typedef struct gen_record {
     const gen_options *options;
     gen_truth *truth;
     const char *source; /* manifest section name */
+    bool base;          /* a base table: a malformed row is followed by a clean copy */
     gen_file *file;
     gen_rng rng;
     long line;

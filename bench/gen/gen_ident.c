@@ -81,7 +81,6 @@ void gen_vin_make(gen_rng *rng, char out[18], const char *wmi, int model_year)
     static const char vds_chars[] = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
     static const char year_codes[] = "ABCDEFGHJKLMNPRSTVWXY123456789";
     static const char plants[] = "ABCDEFGHJKLMN0123456789";
-    static const int weights[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
 
     memcpy(out, wmi, 3);
     for (int i = 3; i < 8; i++) out[i] = vds_chars[gen_rng_below(rng, sizeof vds_chars - 1)];
@@ -90,8 +89,14 @@ void gen_vin_make(gen_rng *rng, char out[18], const char *wmi, int model_year)
     for (int i = 11; i < 17; i++) out[i] = (char)('0' + gen_rng_below(rng, 10));
     out[8] = '0';
 
-    int sum = 0;
-    for (int i = 0; i < 17; i++) sum += vin_value(out[i]) * weights[i];
-    out[8] = sum % 11 == 10 ? 'X' : (char)('0' + sum % 11);
     out[17] = '\0';
+    out[8] = gen_vin_check_char(out);
+}
+
+char gen_vin_check_char(const char *vin17)
+{
+    static const int weights[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; i++) sum += vin_value(vin17[i]) * weights[i];
+    return sum % 11 == 10 ? 'X' : (char)('0' + sum % 11);
 }

@@ -48,7 +48,7 @@ typedef struct build_context {
     const gen_options *options;
     gen_rng rng;
     key_set keys;
-    unsigned *village_weights;
+    unsigned *village_weights; /* running sums of the village weights */
     unsigned *urban_weights;
     size_t person_capacity, household_capacity, vehicle_capacity, house_capacity, cert_capacity;
 } build_context;
@@ -63,11 +63,20 @@ static int age_at(int32_t birth, int32_t as_of)
     return age;
 }
 
+/* Draw a village with probability proportional to its weight. The weights are stored as
+ * running sums, so a binary search finds the same village as gen_rng_weighted would. */
 static int32_t draw_village(build_context *context, bool urban)
 {
-    const gen_geo *geo = &context->county->geo;
-    return (int32_t)gen_rng_weighted(&context->rng, urban ? context->urban_weights : context->village_weights,
-                                     geo->village_count);
+    const unsigned *sums = urban ? context->urban_weights : context->village_weights;
+    size_t count = context->county->geo.village_count;
+    uint32_t pick = gen_rng_below(&context->rng, sums[count - 1]);
+    size_t low = 0, high = count - 1;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (sums[middle] > pick) high = middle;
+        else low = middle + 1;
+    }
+    return (int32_t)low;
 }
 
 static tdb_status init_weights(build_context *context)
@@ -87,6 +96,10 @@ static tdb_status init_weights(build_context *context)
     }
     if (!any_urban)
         for (size_t i = 0; i < geo->village_count; i++) context->urban_weights[i] = 1;
+    for (size_t i = 1; i < geo->village_count; i++) {
+        context->village_weights[i] += context->village_weights[i - 1];
+        context->urban_weights[i] += context->urban_weights[i - 1];
+    }
     return TDB_OK;
 }
 
@@ -211,12 +224,16 @@ static tdb_status build_persons(build_context *context)
         TDB_FORWARD(add_household(context, target - (long)county->person_count));
     county->base_person_count = county->person_count;
 
-    /* People registered in other counties who own a car or a house here. */
+    /* People registered in other counties who own a car or a house here. About 3 in 10
+     * were born here and moved their registration away, so their ID numbers carry this
+     * county's code. The choice is a hash of the index, not an RNG draw, so that it
+     * leaves every other value unchanged. */
     size_t outsiders = county->base_person_count / 50 + 5;
     for (size_t i = 0; i < outsiders; i++) {
         const gen_geo *geo = &county->geo;
         const char *region = geo->other_region_count > 0
             ? geo->other_regions[gen_rng_below(&context->rng, (uint32_t)geo->other_region_count)] : "440106";
+        if ((uint32_t)(i * 2654435761u) % 10 < 3) region = geo->towns[0].county_code;
         TDB_FORWARD(add_person(context, gen_rng_range(&context->rng, 20, 70), gen_rng_chance(&context->rng, 0.6),
                                NULL, region, -1));
     }
@@ -488,6 +505,16 @@ static tdb_status add_house(build_context *context, const gen_address *location,
     house->registered = context->options->as_of - gen_rng_range(rng, 20, 6000);
     int year, month, day;
     gen_civil_from_days(house->registered, &year, &month, &day);
+
+    /* Real-estate certificates in this numbering exist since 2015; a house registered
+     * before then got one when it was registered again. The year comes from the house
+     * number, not from RNG, so that this rule leaves every other value unchanged. */
+    if (year < 2015) {
+        int as_of_year, as_of_month, as_of_day;
+        gen_civil_from_days(context->options->as_of, &as_of_year, &as_of_month, &as_of_day);
+        uint32_t spread = (uint32_t)(as_of_year - 2015 + 1);
+        year = 2015 + (int)((uint32_t)(index * 2654435761u) % spread);
+    }
     gen_format(house->cert_number, sizeof house->cert_number, "%s(%d)%s不动产权第%07zu号",
              province_abbreviation(town->county_code), year, town->county_name, index + 1);
     house->area_tenths = rural ? (uint32_t)gen_rng_range(rng, 900, 3000) : (uint32_t)gen_rng_range(rng, 600, 1800);
@@ -578,8 +605,6 @@ static tdb_status build_person_certs(build_context *context, const bool *drives)
     tdb_status status = TDB_OK;
     gen_county *county = context->county;
     gen_rng *rng = &context->rng;
-    const char *county_code = county->geo.towns[0].county_code;
-    char number[64];
 
     for (size_t i = 0; i < county->base_person_count; i++) {
         const gen_person *person = &county->persons[i];
@@ -593,9 +618,8 @@ static tdb_status build_person_certs(build_context *context, const bool *drives)
             TDB_FORWARD(add_cert(context, GEN_CERT_ID_CARD, holder, -1, person->id, years));
         }
         if (age >= 18 && age <= 75 && (drives[i] || gen_rng_chance(rng, 0.2))) {
-            /* The driving licence number is the ID number; the file number identifies it. */
-            gen_format(number, sizeof number, "%.4s%08zu", county_code, i + 1);
-            TDB_FORWARD(add_cert(context, GEN_CERT_DRIVING_LICENCE, holder, -1, number, 6));
+            /* A driving licence's number is its holder's ID number, as on the licence. */
+            TDB_FORWARD(add_cert(context, GEN_CERT_DRIVING_LICENCE, holder, -1, person->id, 6));
         }
     }
 cleanup:

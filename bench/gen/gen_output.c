@@ -21,6 +21,7 @@ struct gen_file {
     size_t field_count;
     size_t last_field_start;
     tdb_buf encoded;    /* the last record in the file's encoding */
+    tdb_buf saved;      /* a copy of a record, UTF-8, without its line end */
     unsigned char chunk[1 << 16];
 };
 
@@ -104,6 +105,12 @@ void gen_file_drop_last_field(gen_file *file)
     file->field_count--;
 }
 
+tdb_status gen_file_save_record(gen_file *file)
+{
+    tdb_buf_clear(&file->saved);
+    return tdb_buf_append(&file->saved, file->record.data ? file->record.data : "", file->record.len);
+}
+
 static tdb_status encode_record(gen_file *file)
 {
     tdb_buf_clear(&file->encoded);
@@ -157,6 +164,14 @@ cleanup:
     return status;
 }
 
+tdb_status gen_file_write_saved(gen_file *file)
+{
+    tdb_buf_clear(&file->record);
+    tdb_status status = tdb_buf_append(&file->record, file->saved.data ? file->saved.data : "", file->saved.len);
+    if (status != TDB_OK) return status;
+    return gen_file_end_record(file, false);
+}
+
 tdb_status gen_file_repeat_record(gen_file *file)
 {
     return emit_encoded(file);
@@ -174,6 +189,7 @@ tdb_status gen_file_close(gen_file *file)
     if (file->converter != (iconv_t)-1) iconv_close(file->converter);
     tdb_buf_free(&file->record);
     tdb_buf_free(&file->encoded);
+    tdb_buf_free(&file->saved);
     tdb_free(file);
     return status;
 }

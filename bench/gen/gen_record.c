@@ -120,6 +120,7 @@ static tdb_status flush_truth(gen_record *record)
 tdb_status gen_record_end(gen_record *record)
 {
     tdb_status status = TDB_OK;
+    if (record->malformed != GEN_ROW_WELL_FORMED && record->base) TDB_FORWARD(gen_file_save_record(record->file));
     if (record->malformed == GEN_ROW_RAGGED) {
         /* Half of the ragged rows lose their last field, half gain an extra one. */
         if (gen_rng_chance(&record->rng, 0.5)) gen_file_drop_last_field(record->file);
@@ -128,11 +129,26 @@ tdb_status gen_record_end(gen_record *record)
     TDB_FORWARD(gen_file_end_record(record->file, record->malformed == GEN_ROW_INVALID_BYTE));
     TDB_FORWARD(flush_truth(record));
 
-    /* An exported row sent twice: the copy carries no link of its own. */
+    /* A base table sends the broken row and then the record again, intact, so that the
+     * links to it still hold; the intact copy carries the record's problems and links. */
+    if (record->malformed != GEN_ROW_WELL_FORMED && record->base) {
+        record->line = gen_file_line(record->file);
+        record->malformed = GEN_ROW_WELL_FORMED;
+        TDB_FORWARD(gen_file_write_saved(record->file));
+        TDB_FORWARD(flush_truth(record));
+    }
+
+    /* An exported row sent twice: the copy names the same owners, so its links are
+     * correct links too, and the truth lists them under the copy's line. */
     if (record->malformed == GEN_ROW_WELL_FORMED && gen_rng_chance(&record->rng, record->options->duplicates)) {
         long line = gen_file_line(record->file);
         TDB_FORWARD(gen_file_repeat_record(record->file));
         fprintf(record->truth->problems, "%s,%ld,,duplicate_row\n", record->source, line);
+        for (size_t i = 0; i < record->link_count; i++) {
+            const gen_pending_link *link = &record->links[i];
+            fprintf(record->truth->links, "%s,%s,%ld,%s,%s\n", link->link_type, record->source, line,
+                    link->to.entity ? "legal_entity" : "person", owner_key(record->county, link->to));
+        }
     }
 cleanup:
     return status;

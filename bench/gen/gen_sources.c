@@ -25,6 +25,7 @@ static const char *const cert_types[] = {"身份证", "机动车驾驶证", "机
 
 typedef struct source_files {
     const char *section;
+    bool base;
     const char *kind;
     const char *department;
     gen_file_format format;
@@ -33,12 +34,12 @@ typedef struct source_files {
 enum { SOURCE_PERSONS, SOURCE_ENTITIES, SOURCE_ADDRESSES, SOURCE_VEHICLES, SOURCE_HOUSING, SOURCE_CERTS, SOURCE_COUNT };
 
 static const source_files sources[SOURCE_COUNT] = {
-    {"persons", "person", "县公安局", {"persons.csv.gz", GEN_UTF8, true, false, false}},
-    {"legal_entities", "legal_entity", "县市场监督管理局", {"legal_entities.csv", GEN_GB18030, false, false, false}},
-    {"address_points", "address_point", "县自然资源局", {"address_points.csv", GEN_UTF8, false, false, false}},
-    {"vehicles", "vehicle", "县公安局交通管理大队", {"vehicles.csv.gz", GEN_GB18030, true, false, false}},
-    {"housing", "housing", "县不动产登记中心", {"housing.csv", GEN_UTF8, false, true, true}},
-    {"certificates", "certificate", "县政务服务数据管理局", {"certificates.csv.gz", GEN_UTF8, true, false, false}},
+    {"persons", true, "person", "县公安局", {"persons.csv.gz", GEN_UTF8, true, false, false}},
+    {"legal_entities", true, "legal_entity", "县市场监督管理局", {"legal_entities.csv", GEN_GB18030, false, false, false}},
+    {"address_points", true, "address_point", "县自然资源局", {"address_points.csv", GEN_UTF8, false, false, false}},
+    {"vehicles", false, "vehicle", "县公安局交通管理大队", {"vehicles.csv.gz", GEN_GB18030, true, false, false}},
+    {"housing", false, "housing", "县不动产登记中心", {"housing.csv", GEN_UTF8, false, true, true}},
+    {"certificates", false, "certificate", "县政务服务数据管理局", {"certificates.csv.gz", GEN_UTF8, true, false, false}},
 };
 
 /* Column headers, each paired with the canonical field it maps to in the manifest. */
@@ -92,8 +93,11 @@ static tdb_status open_source(gen_record *record, const gen_county *county, cons
 {
     const char *header[16];
     for (size_t i = 0; i < source_columns[source].count; i++) header[i] = source_columns[source].columns[i].header;
-    return gen_record_open(record, county, options, truth, sources[source].section, &sources[source].format, header,
-                           source_columns[source].count, 100 + (uint64_t)source);
+    tdb_status status = gen_record_open(record, county, options, truth, sources[source].section,
+                                        &sources[source].format, header, source_columns[source].count,
+                                        100 + (uint64_t)source);
+    record->base = sources[source].base;
+    return status;
 }
 
 /* Write VALUE (the scratch buffer) as the next field and clear it. */

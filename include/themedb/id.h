@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 typedef enum tdb_id_kind {
-    TDB_ID_UNKNOWN,       /* "unknown": not recognised, or detection requested */
+    TDB_ID_UNKNOWN,       /* "unknown": not recognized, or detection requested */
     TDB_ID_NUMBER,        /* "id_number": citizen ID number, GB 11643-1999 */
     TDB_ID_USCC,          /* "uscc": unified social credit code, GB 32100-2015 */
     TDB_ID_VIN,           /* "vin": vehicle identification number, GB 16735 / ISO 3779 */
@@ -43,7 +43,8 @@ typedef struct tdb_id_result {
     char normalized[TDB_ID_TEXT_SIZE];
     /* Best-effort normal form, filled for invalid values too (width, case and
      * separators folded, a 15-digit ID number upgraded), for fuzzy linking.
-     * Equal to normalized when valid; "" only for empty input. */
+     * Equal to normalized when valid; "" when the input has nothing but white space
+     * and separators. */
     char candidate[TDB_ID_TEXT_SIZE];
     /* YYYYMMDD for ID numbers whose birth date is a real date in range, even when
      * the check character is wrong; else "". */
@@ -58,10 +59,10 @@ typedef struct tdb_id_result {
 void tdb_id_check(const char *text, size_t length, tdb_id_kind forced,
                   const tdb_id_options *options, tdb_id_result *result);
 
-/* Write the best-effort normal form of TEXT[0..LENGTH) as KIND (not
- * TDB_ID_UNKNOWN) to OUT, the same string tdb_id_check stores in candidate, without
- * the date, checksum and region checks. OUT must hold TDB_ID_TEXT_SIZE bytes.
- * Returns the length written. */
+/* Write the best-effort normal form of TEXT[0..LENGTH) read as KIND to OUT: the
+ * string tdb_id_check stores in candidate when the kind is KIND, computed without the
+ * date, checksum and region checks. TDB_ID_UNKNOWN gives the folded text. OUT must
+ * hold TDB_ID_TEXT_SIZE bytes. Returns the length written. */
 size_t tdb_id_normalize(const char *text, size_t length, tdb_id_kind kind,
                         char out[TDB_ID_TEXT_SIZE]);
 
