@@ -6,7 +6,7 @@
 #
 # Usage: bench/memory_by_stage.sh THEMEDB DIR...   (each DIR written by gen-county)
 # Prints one line per DIR: source rows, then the peak in KiB before normalize,
-# assemble, link, write, finish, and at the end of the build.
+# assemble, link, quality, write, finish, and at the end of the build.
 set -eu
 
 themedb=$1
@@ -40,11 +40,12 @@ peak_before() {
     rm -f "$output" "$output".tmp-*
 }
 
-printf '%-28s %10s %10s %10s %10s %10s %10s %10s\n' county rows normalize assemble link write finish end
+printf '%-28s %10s %10s %10s %10s %10s %10s %10s %10s\n' county rows normalize assemble link quality write \
+    finish end
 for dir in "$@"; do
     rows=$(count_rows "$dir")
     line=$(printf '%-28s %10s' "$(basename "$dir")" "$rows")
-    for stage in normalize assemble link write finish; do
+    for stage in normalize assemble link quality write finish; do
         line="$line $(printf '%10s' "$(peak_before "$dir/manifest.ini" "$stage")")"
     done
     output=$(mktemp -u /tmp/memory_by_stage.XXXXXX.db)
