@@ -578,6 +578,8 @@ tdb_status tdb_csv_open_memory(const void *data, size_t size, const tdb_csv_opti
 
 const char *tdb_csv_error_message(const tdb_csv_reader *reader) { return reader->error_message; }
 
+long tdb_csv_line(const tdb_csv_reader *reader) { return reader->line; }
+
 uint64_t tdb_csv_content_hash(const tdb_csv_reader *reader)
 {
     return XXH3_64bits_digest(&reader->hash);

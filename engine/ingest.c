@@ -198,8 +198,8 @@ static tdb_status finish_reading(tdb_csv_reader *reader, tdb_status status, tdb_
         return TDB_OK;
     }
     if (status == TDB_ERR_NOMEM) return status;
-    tdb_buf_printf(message, _("cannot read %s at line %ld: %s"), table->path,
-                   (long)(table->rows_read + 1), tdb_csv_error_message(reader));
+    tdb_buf_printf(message, _("cannot read %s at line %ld: %s"), table->path, tdb_csv_line(reader),
+                   tdb_csv_error_message(reader));
     return status;
 }
 
@@ -376,10 +376,9 @@ tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *resul
     }
     for (size_t i = 0; i < count; i++) TDB_FORWARD(merge_part(result, &table_capacity, &parts[i]));
 cleanup:
-    for (size_t i = 0; parts != NULL && i < count; i++) {
-        tdb_ingest_result_free(&parts[i]);
-        tdb_buf_free(&messages[i]);
-    }
+    /* Either array may be NULL when its allocation failed. */
+    for (size_t i = 0; parts != NULL && i < count; i++) tdb_ingest_result_free(&parts[i]);
+    for (size_t i = 0; messages != NULL && i < count; i++) tdb_buf_free(&messages[i]);
     tdb_free(parts);
     tdb_free(messages);
     tdb_free(statuses);

@@ -122,8 +122,8 @@ static tdb_status index_lines(load_context *context, const char *text)
         entry->key = tdb_strdup(key);
         entry->line = line_number;
         entry->uses = 0;
+        context->key_line_count++; /* counted even when a copy failed, so that it is freed */
         TDB_FAIL_IF(entry->section == NULL || entry->key == NULL, TDB_ERR_NOMEM);
-        context->key_line_count++;
     }
 cleanup:
     return status;
@@ -473,6 +473,7 @@ static void check_source_settings(load_context *context, const raw_source *raw,
         return;
     }
     check_source_path(context, config, raw);
+    if (context->status != TDB_OK) return; /* out of memory: config->format may be NULL */
     for (size_t i = 0; i < raw->entry_count; i++)
         apply_source_key(context, config, raw->keys[i], raw->values[i], raw->lines[i]);
 
@@ -532,8 +533,18 @@ static tdb_status read_whole_file(const char *path, tdb_buf *out)
     return status;
 }
 
-/* Blank out comment lines, keeping line numbers, and report lines that inih would
- * split: Debian's libinih reads lines of at most INI_MAX_LINE bytes. */
+/* Remove the LENGTH bytes of LINE from TEXT and keep its newline, so that the lines
+ * after it keep their numbers. */
+static void empty_line(tdb_buf *text, char *line, size_t length)
+{
+    size_t after = text->len - (size_t)(line - text->data) - length;
+    memmove(line, line + length, after + 1); /* with the terminating NUL */
+    text->len -= length;
+}
+
+/* Empty comment lines, keeping line numbers, and report lines that inih would split.
+ * Debian's libinih reads lines of at most INI_MAX_LINE bytes. It counts the rest of a
+ * longer line as a line of its own, which would shift every later line number. */
 static tdb_status prepare_for_inih(load_context *context, tdb_buf *text)
 {
     char *line = text->data;
@@ -542,11 +553,12 @@ static tdb_status prepare_for_inih(load_context *context, tdb_buf *text)
         char *end = memchr(line, '\n', (size_t)(text->data + text->len - line));
         size_t length = end ? (size_t)(end - line) : strlen(line);
         size_t start = strspn(line, " \t");
-        if (start < length && (line[start] == ';' || line[start] == '#')) {
-            memset(line, ' ', length);
-        } else if (length >= INI_MAX_LINE - 1) {
+        bool comment = start < length && (line[start] == ';' || line[start] == '#');
+        if (!comment && length >= INI_MAX_LINE - 1)
             add_problem(context, number, _("line is longer than %d bytes; shorten it"), INI_MAX_LINE - 2);
-            memset(line, ' ', length);
+        if (comment || length >= INI_MAX_LINE - 1) {
+            empty_line(text, line, length);
+            if (end != NULL) end = line;
         }
         if (end == NULL) break;
         line = end + 1;
