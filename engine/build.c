@@ -337,14 +337,19 @@ tdb_status tdb_build(const tdb_build_options *options)
 
     state.manifest = manifest;
     state.test_pause = getenv("THEMEDB_TEST_PAUSE");
-    /* -j 0 arrives as -1: all cores, whatever the manifest says. */
+    /* -j 0 arrives as -1, which means all cores whatever the manifest sets. */
     state.threads = options->threads != 0 ? options->threads : manifest->threads;
 #ifdef _OPENMP
     if (state.threads <= 0) state.threads = omp_get_max_threads();
 #else
     state.threads = 1;
 #endif
-    state.as_of = options->as_of ? options->as_of : manifest->as_of ? manifest->as_of : today_utc();
+    if (options->as_of != 0)
+        state.as_of = options->as_of;
+    else if (manifest->as_of != 0)
+        state.as_of = manifest->as_of;
+    else
+        state.as_of = today_utc();
     status = run_stages(&state, output, started);
     if (status == TDB_OK)
         TDB_LOG(TDB_LOG_INFO, _("wrote %s in %.2f s"), output, tdb_now() - clock_start);
