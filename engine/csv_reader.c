@@ -328,8 +328,8 @@ static tdb_status append_raw_byte(tdb_csv_reader *reader, int c)
     return tdb_buf_append_char(&reader->raw_record, (char)c);
 }
 
-/* Append the run of ordinary bytes that follows in the text buffer in one step: the
- * byte-by-byte loop then only sees delimiters, quotes and line ends. */
+/* Append the run of ordinary bytes that follows in the text buffer in one step, so the
+ * byte-by-byte loop only handles delimiters, quotes and line ends. */
 static tdb_status append_plain_run(tdb_csv_reader *reader, record_state *state, bool in_quotes)
 {
     const unsigned char *start = reader->text + reader->text_pos;
