@@ -167,7 +167,7 @@ static tdb_id_kind identifier_kind(tdb_field_type type)
 
 /* Check one identifier. The cell keeps the normal form when the value is valid and
  * the best-effort candidate otherwise, so that a mistyped ID can still be matched
- * by the fuzzy linker; the reason says what is wrong. The detected kind goes into
+ * by the fuzzy linker; the reason code names what is wrong. The detected kind goes into
  * the upper bits of the flags for the typed joins. */
 static tdb_status normalize_identifier(tdb_norm_context *context, tdb_field_type type,
                                        const char *raw, size_t length, tdb_norm_output *out)
@@ -179,7 +179,7 @@ static tdb_status normalize_identifier(tdb_norm_context *context, tdb_field_type
     tdb_id_check(raw, length, identifier_kind(type), &options, &result);
 
     if (strcmp(result.reason, "placeholder") == 0) {
-        /* A placeholder ID identifies nobody: keep it only in the raw column. */
+        /* A placeholder ID identifies no one, so it stays only in the raw column. */
         out->reason = "placeholder";
         out->flags = TDB_NORM_PLACEHOLDER;
         return TDB_OK;

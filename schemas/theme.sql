@@ -58,7 +58,7 @@ CREATE TABLE division (
 CREATE TABLE address (
     address_id TEXT PRIMARY KEY,      -- 'A' + hex XXH3 of the canonical components
     canonical TEXT NOT NULL,
-    raw_example TEXT NOT NULL,        -- one raw spelling that normalized to this address
+    raw_example TEXT NOT NULL,        -- the first address text (after text folding) that normalized to this address
     division_code TEXT,               -- 12 digits, deepest resolved division
     level TEXT NOT NULL,              -- deepest resolved level or 'none'
     province TEXT, city TEXT, county TEXT, town TEXT, village TEXT, grp TEXT, devzone TEXT,
