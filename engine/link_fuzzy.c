@@ -69,8 +69,9 @@ static tdb_status copy_part(const char *value, size_t length, uint32_t seq, tdb_
     return status;
 }
 
-/* Return the address key the linkage module compares: the 12-digit code of a
- * village-level address, else its canonical string; NULL when there is none. */
+/* Return the address key the linkage module compares: the canonical address, so that
+ * the same house is an exact match and another house of the village a partial one.
+ * NULL when there is none. */
 static const char *address_key(const tdb_build_state *state, tdb_record_ref record, size_t field)
 {
     size_t length;
@@ -78,7 +79,6 @@ static const char *address_key(const tdb_build_state *state, tdb_record_ref reco
     uint32_t number = tdb_address_lookup(state, text, length);
     if (number == TDB_NONE) return NULL;
     const tdb_address_entry *entry = &state->addresses.addresses[number];
-    if (entry->parsed_level == TDB_LEVEL_VILLAGE) return entry->division_code;
     return entry->canonical && entry->canonical[0] ? entry->canonical : NULL;
 }
 

@@ -104,13 +104,12 @@ else
     failures=$((failures + 1))
 fi
 
-# eval: precision and recall of owner links against the truth. About 0.6 % of the
-# truth links rest on an exact name and the owner's village alone, because the owner
-# ID is missing or a placeholder. The model gives such a pair 0.72 to 0.97, under the
-# threshold 0.99, so recall stops near 0.991.
+# eval: precision and recall of owner links against the truth. A link whose owner ID
+# is missing rests on the name and the full address; an exact name and village alone
+# stay under the threshold 0.99.
 "$THEMEDB" eval "$db" fixtures/longchuan/truth/links.csv > "$work/eval.txt"
-if awk '$1 == "all" { exit !($6 >= 0.999 && $9 >= 0.99) }' "$work/eval.txt"; then
-    echo "ok   eval: precision >= 0.999, reachable recall >= 0.99"
+if awk '$1 == "all" { exit !($6 >= 0.999 && $9 >= 0.995) }' "$work/eval.txt"; then
+    echo "ok   eval: precision >= 0.999, reachable recall >= 0.995"
 else
     echo "FAIL eval below target"
     cat "$work/eval.txt"
