@@ -98,7 +98,8 @@ static const char32_t estate_suffix_last_chars[] = U"区园厦场心司寓楼城
  * (call on arrival). */
 static const char32_t *const noise_words[] = {
     U"斜对面", U"对面", U"旁边", U"附近", U"隔壁", U"对过", U"边上", U"楼下", U"电话联系", U"电联",
-    U"交叉口", U"交汇处", U"入口处", U"门口", U"左侧", U"右侧",
+    U"交叉口", U"交汇处", U"入口处", U"门口", U"左侧", U"右侧", U"东侧", U"西侧", U"南侧", U"北侧",
+    U"交界口", U"交界处", U"转角处",
 };
 
 #define char_in tdb_addr_char_in
@@ -305,18 +306,30 @@ static void add_text_span(lexer *lex, tdb_addr_component component, size_t start
     add_span(lex, component, start, end, value, length);
 }
 
+/* Append the string TEXT to BUF, which holds LENGTH of CAPACITY bytes, cutting it to
+ * fit, and return the new length. Faster than snprintf on the common paths. */
+static size_t append_text(char *buf, size_t capacity, size_t length, const char *text)
+{
+    size_t add = strlen(text);
+    if (add > capacity - 1 - length) add = capacity - 1 - length;
+    memcpy(buf + length, text, add);
+    buf[length + add] = '\0';
+    return length + add;
+}
+
 /* Add a number span with its unified marker (3栋, 2单元, 301室). */
 static void add_number_span(lexer *lex, tdb_addr_component component, size_t start,
                             size_t end, const number *num, const char *marker)
 {
     char value[NUMBER_TEXT_MAX + 16];
-    int length = snprintf(value, sizeof value, "%s%s", num->text, marker);
-    add_span(lex, component, start, end, value, (size_t)length);
+    size_t length = append_text(value, sizeof value, 0, num->text);
+    length = append_text(value, sizeof value, length, marker);
+    add_span(lex, component, start, end, value, length);
 }
 
 /* ---- Number tokens -------------------------------------------------------------- */
 
-/* Return true when a road word follows 号 at POS: 范家二号路, 24号大街. */
+/* Return true when a road word follows 号 at POS: 李庄二号路, 24号大街. */
 static bool numbered_road_follows(const lexer *lex, size_t pos)
 {
     return char_in(char_at(lex, pos), U"路街巷弄道") || word_at(lex, pos, U"大街") ||
@@ -417,7 +430,7 @@ static bool lex_dashed(lexer *lex, size_t pos, const number *first)
 
 
 /* Classify 号 by what came before: a room after a unit or floor, else the first one is
- * the road number (also after a village or estate: 昌兴村林家1005号), then a building. */
+ * the road number (also after a village or estate: 东升村陈屋12号), then a building. */
 static tdb_addr_component hao_component(const lexer *lex, const number *num)
 {
     if (lex->seen[TDB_ADDR_UNIT] || lex->seen[TDB_ADDR_FLOOR]) return TDB_ADDR_ROOM;
@@ -434,14 +447,16 @@ static void lex_road_number(lexer *lex, size_t start, const number *num, size_t 
 {
     char value[3 * NUMBER_TEXT_MAX];
     size_t end = marker_end;
-    int length = snprintf(value, sizeof value, "%s号", num->text);
+    size_t length = append_text(value, sizeof value, 0, num->text);
+    length = append_text(value, sizeof value, length, "号");
     number extra;
 
     if (word_at(lex, end, U"附") && read_number(lex, end + 1, &extra) && !extra.chinese) {
-        length += snprintf(value + length, sizeof value - (size_t)length, "附%s", extra.text);
+        length = append_text(value, sizeof value, length, "附");
+        length = append_text(value, sizeof value, length, extra.text);
         end = extra.end;
     }
-    add_span(lex, TDB_ADDR_ROAD_NO, start, end, value, (size_t)length);
+    add_span(lex, TDB_ADDR_ROAD_NO, start, end, value, length);
     lex->pos = end;
 }
 
@@ -451,7 +466,7 @@ static bool lex_bare_number(lexer *lex, size_t start, const number *num)
 {
     int32_t next = char_at(lex, num->end);
     bool at_boundary = next < 0 || has_class(lex, num->end, CLASS_SEPARATOR | CLASS_OPEN);
-    /* 海丰路1980吉尔泰机械: digits right after a road are its number */
+    /* 和平路1980华美电器: digits right after a road are its number */
     size_t spans = lex->scratch->span_count;
     if (!num->chinese && !lex->seen[TDB_ADDR_ROAD_NO] && spans > 0 &&
         lex->scratch->spans[spans - 1].component == TDB_ADDR_ROAD &&
@@ -469,7 +484,7 @@ static bool lex_bare_number(lexer *lex, size_t start, const number *num)
                         lex->seen[TDB_ADDR_FLOOR] || lex->seen[TDB_ADDR_ROAD_NO];
     bool named_place = lex->seen[TDB_ADDR_ROAD] || lex->seen[TDB_ADDR_ESTATE] ||
                        lex->seen[TDB_ADDR_VILLAGE];
-    /* 苏家浜235 is a road number; 云鸿大厦2169, F1314 and 3栋502 are rooms */
+    /* 王家桥235 is a road number; 金星大厦2169, F1314 and 3栋502 are rooms */
     if (!after_number && named_place && !is_letter(char_at(lex, start)) &&
         !(last_span_is(lex, TDB_ADDR_ESTATE) && !lex->seen[TDB_ADDR_VILLAGE]))
         add_number_span(lex, TDB_ADDR_ROAD_NO, start, num->end, num, "号");
@@ -515,7 +530,7 @@ static bool lex_number(lexer *lex)
         break;
     case MARKER_PHASE: return false; /* part of an estate name: 二期, A区 */
     case MARKER_HAO: {
-        /* 范家二号路: a numbered road name, not a house number */
+        /* 李庄二号路: a numbered road name, not a house number */
         if (numbered_road_follows(lex, end)) return false;
         tdb_addr_component component = hao_component(lex, &num);
         if (component == TDB_ADDR_ROAD_NO) {
@@ -541,13 +556,13 @@ static bool suffix_allowed(const lexer *lex, tdb_addr_component component)
     case TDB_ADDR_PROVINCE:
     case TDB_ADDR_CITY:
     case TDB_ADDR_COUNTY:
-        /* a division by suffix only where no deeper one was read (新城市花园) */
+        /* a division by suffix only where no deeper one was read (新城市家园) */
         for (int deeper = component; deeper <= TDB_ADDR_VILLAGE; deeper++) {
             if (lex->seen[deeper]) return false;
         }
         return !lex->detail_started;
     case TDB_ADDR_TOWN:
-        /* 瓯海大道梧田街道: a town may follow roads, but not numbers or estates */
+        /* 建设大道东城街道: a town may follow roads, but not numbers or estates */
         return !lex->seen[TDB_ADDR_TOWN] && !lex->seen[TDB_ADDR_VILLAGE] &&
                !lex->seen[TDB_ADDR_ROAD_NO] && !lex->seen[TDB_ADDR_BUILDING] &&
                !lex->seen[TDB_ADDR_ESTATE];
@@ -558,12 +573,12 @@ static bool suffix_allowed(const lexer *lex, tdb_addr_component component)
 }
 
 /* Return true when a number token starts at POS inside a word: ASCII digits or
- * letters, or Chinese numerals followed by a marker (人和嘉园八幢, 景荣阁二楼). */
+ * letters, or Chinese numerals followed by a marker (幸福家园八幢, 金桂阁二楼). */
 static bool number_starts(const lexer *lex, size_t pos)
 {
     int32_t cp = char_at(lex, pos);
     if (is_digit(cp)) {
-        /* 奥林80小区, 安元佳苑2区: digits inside an estate name */
+        /* 阳光80小区, 平安佳苑2区: digits inside an estate name */
         size_t end = pos;
         while (is_digit(char_at(lex, end))) end++;
         return !(word_at(lex, end, U"小区") || word_at(lex, end, U"区"));
@@ -631,30 +646,39 @@ static bool strong_suffix_applies(const lexer *lex, const suffix_rule *rule, siz
     if (!suffix_allowed(lex, rule->component)) return false;
     /* 横街镇, 中山街道: a road word before a town suffix is part of the town name */
     if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), U"道镇乡村区")) return false;
-    if (rule->component == TDB_ADDR_ROAD && word_at(lex, end, U"街道")) return false; /* 黄巷街道 */
-    /* 码道南路: a road word followed by a direction and a road suffix goes on */
+    if (rule->component == TDB_ADDR_ROAD && word_at(lex, end, U"街道")) return false; /* 石巷街道 */
+    /* 河道南路: a road word followed by a direction and a road suffix goes on */
     if (rule->component == TDB_ADDR_ROAD && char_in(char_at(lex, end), U"东西南北中") &&
         char_in(char_at(lex, end + 1), U"路街"))
         return false;
-    /* 红街公寓, 花园街小区: a road word inside an estate name */
+    /* 红街公寓, 花园街小区: a road word inside an estate name. A one-character estate
+     * suffix there starts the next name instead (人民路城市广场). */
     if (rule->component == TDB_ADDR_ROAD) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
-            if (word_at(lex, end, estate_suffixes[i].text)) return false;
+            if (estate_suffixes[i].length >= 2 && word_at(lex, end, estate_suffixes[i].text))
+                return false;
         }
     }
-    /* 协议村村委会, 镇东村委会, 许村镇: the village or town name goes on */
+    /* 东村村委会, 镇南村委会, 许村镇: the village or town name goes on */
     if (rule->component == TDB_ADDR_VILLAGE && rule->length == 1 &&
         (char_in(char_at(lex, end), U"委镇乡") || word_at(lex, end, U"村委") ||
          word_at(lex, end, U"民委员会") || word_at(lex, end, U"街道")))
         return false;
-    /* 双菱新村 is an estate, not a village */
+    /* 红星新村 is an estate, not a village */
     if (rule->component == TDB_ADDR_VILLAGE && word_at(lex, end - 2, U"新村")) return false;
     if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 2, U"小区")) return false;
-    /* 青口西区, 凌云三区, 滨海园区: parts of estates and zones, not counties (but 江北区
+    /* 花园西区, 阳光三区, 科技园区: parts of estates and zones, not counties (but 江北区
      * and 城北区 are) */
     if (rule->component == TDB_ADDR_COUNTY && word_at(lex, end - 1, U"区") &&
         ((end - lex->pos > 3 && char_in(char_at(lex, end - 2), U"东西南北中一二三四五六七八九十园业新")) ||
          end - lex->pos > 4))
+        return false;
+    /* 县前路, 城区街: a division suffix that a road suffix follows is part of the road
+     * name (but 江北区街道 is a town after a county) */
+    if ((rule->component == TDB_ADDR_PROVINCE || rule->component == TDB_ADDR_CITY ||
+         rule->component == TDB_ADDR_COUNTY) &&
+        (char_in(char_at(lex, end), U"路巷弄") || word_at(lex, end, U"大道") ||
+         (char_at(lex, end) == 0x8857 /* 街 */ && !word_at(lex, end, U"街道"))))
         return false;
     /* 市场, 市民: the suffix character starts another word */
     if (rule->component == TDB_ADDR_CITY && char_in(char_at(lex, end), U"场民")) return false;
@@ -687,7 +711,7 @@ static size_t find_estate_suffix(const lexer *lex, size_t start, size_t limit)
 {
     for (size_t end = start + 1; end <= limit; end++) {
         if (!has_class(lex, end - 1, CLASS_ESTATE_LAST)) continue;
-        /* 临江工业园区, 郎诗未来街区: the name goes on */
+        /* 城东工业园区, 金色未来街区: the name goes on */
         if (char_in(char_at(lex, end), U"区路街市")) continue;
         for (size_t i = 0; i < TDB_ARRAY_LEN(estate_suffixes); i++) {
             if (suffix_ends_at(lex, start, end, &estate_suffixes[i], 2)) return end;
@@ -699,7 +723,7 @@ static size_t find_estate_suffix(const lexer *lex, size_t start, size_t limit)
 /* Find the end of the token at START and its component: a name ending in a strong
  * suffix, else an estate name ending in an estate suffix, else the whole run. An
  * estate suffix before a strong one ends the estate only when two or more characters
- * are left for the road or zone name (景福大厦 | 福祥街, but 中山花园路 is one road). */
+ * are left for the road or zone name (金星大厦 | 和平街, but 中山花园路 is one road). */
 static size_t find_word_end(const lexer *lex, size_t start, tdb_addr_component *component)
 {
     size_t limit = word_limit(lex, start);
@@ -715,7 +739,8 @@ static size_t find_word_end(const lexer *lex, size_t start, tdb_addr_component *
 /* Skip a noise word (对面, 附近 …) at the current position. */
 static bool lex_noise(lexer *lex)
 {
-    for (size_t i = 0; i < TDB_ARRAY_LEN(noise_words); i++) {
+    for (size_t i = 0; has_class(lex, lex->pos, CLASS_NOISE_FIRST) && i < TDB_ARRAY_LEN(noise_words);
+         i++) {
         size_t length = word_at(lex, lex->pos, noise_words[i]);
         if (length == 0) continue;
         lex->pos += length;
@@ -742,14 +767,14 @@ static bool lex_bracket(lexer *lex)
     return true;
 }
 
-/* Skip a section word (鄞县大道中段, 环城北路东段) or 口 right after a road. */
+/* Skip a section word (人民大道中段, 环城北路东段) or 口 right after a road. */
 static bool lex_road_section(lexer *lex)
 {
     size_t count = lex->scratch->span_count;
     if (count == 0 || lex->scratch->spans[count - 1].component != TDB_ADDR_ROAD ||
         lex->scratch->spans[count - 1].end != lex->pos)
         return false;
-    /* 株易路口: the crossing, not a name that starts with 口 */
+    /* 解放路口: the crossing, not a name that starts with 口 */
     if (char_at(lex, lex->pos) == 0x53E3) { /* 口 */
         lex->pos++;
         return true;
@@ -760,7 +785,7 @@ static bool lex_road_section(lexer *lex)
     return true;
 }
 
-/* Skip 与 or 和 between two roads (石祥路与通益路交叉口). */
+/* Skip 与 or 和 between two roads (解放路与人民路交叉口). */
 static bool lex_conjunction(lexer *lex)
 {
     size_t count = lex->scratch->span_count;

@@ -63,20 +63,26 @@ static bool starts_detail_word(const tdb_address_scratch *scratch, size_t pos)
     static const char32_t *const words[] = {
         U"大道", U"大街", U"大厦", U"小区", U"花园", U"广场", U"公寓", U"新村", U"中学", U"小学",
         U"大学", U"学院", U"医院", U"公司", U"家园", U"山庄", U"商城", U"市场", U"宾馆", U"酒店",
-        U"开发", U"工业", U"园区", U"高新", U"新城",
+        U"开发", U"工业", U"园区", U"高新", U"新城", U"经济开发", U"经济技术",
     };
     if (pos >= scratch->count) return false;
     if (char_in(scratch->chars[pos], U"路街道巷弄胡苑园庭府阁楼院坊湾桥港门宫寺庙塔店厂"))
         return true;
     /* the first characters of WORDS, checked first */
-    if (char_in(scratch->chars[pos], U"大小花广公新中学医家山商市宾酒开工园高")) {
+    if (char_in(scratch->chars[pos], U"大小花广公新中学医家山商市宾酒开工园高经")) {
         for (size_t i = 0; i < TDB_ARRAY_LEN(words); i++) {
             if (chars_equal(scratch, pos, words[i])) return true;
         }
     }
     /* 陕西南路, 四川北路: a direction, then a road word */
-    return char_in(scratch->chars[pos], U"东南西北中") && pos + 1 < scratch->count &&
-           char_in(scratch->chars[pos + 1], U"路街道巷大");
+    if (char_in(scratch->chars[pos], U"东南西北中") && pos + 1 < scratch->count &&
+        char_in(scratch->chars[pos + 1], U"路街道巷大"))
+        return true;
+    /* 江东塘路: one more character and a road suffix, because a road name is rarely a
+     * single character */
+    return pos + 1 < scratch->count && scratch->chars[pos] >= 0x4E00 &&
+           scratch->chars[pos] <= 0x9FFF && char_in(scratch->chars[pos + 1], U"路巷") &&
+           !char_in(scratch->chars[pos], U"省市区县镇乡村旗");
 }
 
 /* Return the number of characters of a suffix of LEVEL at POS (another suffix than
@@ -204,10 +210,43 @@ static uint32_t slot_lower_bound(const tdb_gazetteer *g, const tdb_gaz_slot *slo
     return low;
 }
 
+/* Return the position after the separators at POS, and after a NULL that a database
+ * export left in place of an empty field (河源市NULL广东省河源市龙川县). */
+static size_t skip_separators(const tdb_address_scratch *scratch, size_t pos)
+{
+    for (;;) {
+        while (pos < scratch->count && is_separator(scratch->chars[pos])) pos++;
+        if (!tdb_addr_word_at(scratch, pos, U"NULL")) return pos;
+        pos += 4;
+    }
+}
+
+static const addr_key_hits *key_hits_at(tdb_address_scratch *scratch, size_t pos);
+
+/* Return true when a name or alias of CUR, of one of its ancestors or of one of its
+ * descendants starts at POS, after separators. */
+static bool division_follows(tdb_address_scratch *scratch, size_t pos, uint32_t cur)
+{
+    const tdb_gazetteer *g = scratch->g;
+    pos = skip_separators(scratch, pos);
+    if (pos >= scratch->count) return false;
+    const addr_key_hits *hits = key_hits_at(scratch, pos);
+    for (size_t h = 0; h < hits->count; h++) {
+        const tdb_gaz_slot *slot = hits->slots[h];
+        for (uint32_t i = slot->first; i < slot->first + slot->count; i++) {
+            uint32_t unit = g->entries[i].unit;
+            uint8_t kind = g->entries[i].kind;
+            if (kind != TDB_GAZ_KEY_FULL && kind != TDB_GAZ_KEY_ALIAS) continue;
+            if (tdb_gaz_contains(g, unit, cur) || tdb_gaz_contains(g, cur, unit)) return true;
+        }
+    }
+    return false;
+}
+
 /* Add the units of one key slot that may follow CUR: its descendants, found by binary
  * search because they form one range of unit indexes, and CUR or its ancestors as a
  * repeated name (广东省广东省). */
-static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slot *slot,
+static void add_slot_units(tdb_address_scratch *scratch, const tdb_gaz_slot *slot,
                            size_t end, uint32_t cur, candidate_list *list)
 {
     const tdb_gazetteer *g = scratch->g;
@@ -220,10 +259,13 @@ static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slo
     for (uint32_t a = cur; a != TDB_GAZ_NONE; a = g->units[a].parent) {
         uint32_t i = slot_lower_bound(g, slot, a);
         for (; i < slot_end && g->entries[i].unit == a; i++) {
-            /* Only a full or former name repeats (广东省广东省); an alias such as
-             * 浙江 in 泉溪镇浙江宇圣工贸有限公司 starts a company or estate name. */
+            /* A full or former name repeats (广东省广东省). An alias repeats only
+             * before another division name (河源市龙川县河源龙川老隆镇), because 浙江
+             * in 城关镇浙江华达贸易有限公司 starts a company or estate name. */
             uint8_t kind = g->entries[i].kind;
-            if (kind != TDB_GAZ_KEY_FULL && kind != TDB_GAZ_KEY_FORMER) continue;
+            if (kind != TDB_GAZ_KEY_FULL && kind != TDB_GAZ_KEY_FORMER &&
+                !(kind == TDB_GAZ_KEY_ALIAS && division_follows(scratch, end, cur)))
+                continue;
             admin_candidate candidate = {a, (uint16_t)end, (uint8_t)g->entries[i].kind,
                                          false, true, false};
             add_candidate(scratch, list, candidate, false);
@@ -242,8 +284,8 @@ static void add_slot_units(const tdb_address_scratch *scratch, const tdb_gaz_slo
 static const addr_key_hits *key_hits_at(tdb_address_scratch *scratch, size_t pos)
 {
     addr_key_hits *hits = &scratch->key_hits[pos];
-    if (hits->computed) return hits;
-    hits->computed = true;
+    if (hits->generation == scratch->generation) return hits;
+    hits->generation = scratch->generation;
     hits->count = 0;
 
     uint64_t hash = TDB_GAZ_HASH_SEED;
@@ -295,6 +337,12 @@ static size_t skip_committee_word(const tdb_address_scratch *scratch, size_t pos
     for (size_t i = 0; i < TDB_ARRAY_LEN(words); i++) {
         size_t length = tdb_addr_word_at(scratch, pos, words[i]);
         if (length) return pos + length;
+    }
+    /* 联城村 + 委会: the 村 of 村委会 was read as the end of the village name */
+    if (pos > 0 && scratch->chars[pos - 1] == 0x6751 /* 村 */) {
+        size_t length = tdb_addr_word_at(scratch, pos, U"民委员会");
+        if (length == 0) length = tdb_addr_word_at(scratch, pos, U"委会");
+        return pos + length;
     }
     return pos;
 }
@@ -411,11 +459,6 @@ static double candidate_score(const tdb_address_scratch *scratch, size_t pos, ui
     return score;
 }
 
-static size_t skip_separators(const tdb_address_scratch *scratch, size_t pos)
-{
-    while (pos < scratch->count && is_separator(scratch->chars[pos])) pos++;
-    return pos;
-}
 
 /* Record that the search reached (POS, CUR) with SCORE. Returns false when it reached
  * that state before with a score at least as high: what follows depends only on the
@@ -443,6 +486,29 @@ static bool visit_state(tdb_address_scratch *scratch, size_t pos, uint32_t cur, 
     return true;
 }
 
+/* The division a candidate leaves the search in: a repeated name stays at CUR. */
+static uint32_t next_division(const admin_candidate *candidate, uint32_t cur)
+{
+    return candidate->repeat ? cur : candidate->unit;
+}
+
+/* Return true when another candidate of LIST reaches the same state (end, division) as
+ * candidate I with a higher score, or with the same score before it. What follows
+ * depends only on the state, so candidate I cannot start the best path. An alias read
+ * with its suffix (广东 + 省) and the full name (广东省) are such a pair. */
+static bool outranked(const candidate_list *list, const double *deltas, size_t i, uint32_t cur)
+{
+    const admin_candidate *candidate = &list->items[i];
+    uint32_t division = next_division(candidate, cur);
+    for (size_t j = 0; j < list->count; j++) {
+        const admin_candidate *other = &list->items[j];
+        if (j == i || other->end != candidate->end || next_division(other, cur) != division)
+            continue;
+        if (deltas[j] > deltas[i] || (deltas[j] == deltas[i] && j < i)) return true;
+    }
+    return false;
+}
+
 static void search(tdb_address_scratch *scratch, size_t pos, uint32_t cur, size_t depth,
                    double score)
 {
@@ -462,10 +528,13 @@ static void search(tdb_address_scratch *scratch, size_t pos, uint32_t cur, size_
     size_t start = skip_separators(scratch, pos);
     if (start >= scratch->count) return;
     find_candidates(scratch, start, cur, &list);
+    double deltas[ADMIN_CANDIDATES_MAX];
+    for (size_t i = 0; i < list.count; i++)
+        deltas[i] = candidate_score(scratch, start, cur, &list.items[i]);
     for (size_t i = 0; i < list.count; i++) {
         const admin_candidate *candidate = &list.items[i];
-        double delta = candidate_score(scratch, start, cur, candidate);
-        if (delta <= 0) continue;
+        double delta = deltas[i];
+        if (delta <= 0 || outranked(&list, deltas, i, cur)) continue;
         addr_segment *segment = &scratch->trial[depth];
         segment->unit = candidate->unit;
         segment->start = (uint16_t)start;
@@ -476,8 +545,7 @@ static void search(tdb_address_scratch *scratch, size_t pos, uint32_t cur, size_
                          (candidate->renamed ? TDB_ADDR_RENAMED : 0) |
                          (candidate->scope_used ? TDB_ADDR_SCOPE_USED : 0);
         if (candidate->repeat) segment->unit = TDB_GAZ_NONE;
-        search(scratch, candidate->end, candidate->repeat ? cur : candidate->unit, depth + 1,
-               score + delta);
+        search(scratch, candidate->end, next_division(candidate, cur), depth + 1, score + delta);
     }
 }
 
@@ -488,8 +556,12 @@ void tdb_addr_resolve(tdb_address_scratch *scratch)
     scratch->deepest = TDB_GAZ_NONE;
     scratch->best_score = 0;
     scratch->search_steps = 0;
-    for (size_t i = 0; i < scratch->count; i++) scratch->key_hits[i].computed = false;
-    scratch->generation++; /* empties the visit table */
+    /* A new generation empties the visit table and the key hits. */
+    if (++scratch->generation == 0) {
+        memset(scratch->visits, 0, sizeof scratch->visits);
+        memset(scratch->key_hits, 0, sizeof scratch->key_hits);
+        scratch->generation = 1;
+    }
     if (scratch->g == NULL || !scratch->g->indexed || scratch->count == 0) return;
     /* A leading country name (中国浙江省) is skipped. */
     size_t start = tdb_addr_word_at(scratch, 0, U"中国") ? 2 : 0;
@@ -537,6 +609,26 @@ static uint32_t find_scope(const tdb_gazetteer *g, const char *scope)
     return TDB_GAZ_NONE;
 }
 
+/* Resolve SCOPE as find_scope does, reusing the last result when SCOPE and G are the
+ * same as in the last call. */
+static uint32_t find_scope_cached(tdb_address_scratch *scratch, const tdb_gazetteer *g,
+                                  const char *scope)
+{
+    if (g == NULL || !g->indexed || scope == NULL) return find_scope(g, scope);
+    size_t length = strlen(scope);
+    if (length >= sizeof scratch->scope_cache.text) return find_scope(g, scope);
+    if (scratch->scope_cache.g == g && scratch->scope_cache.units == g->units &&
+        scratch->scope_cache.count == g->count && strcmp(scratch->scope_cache.text, scope) == 0)
+        return scratch->scope_cache.unit;
+    uint32_t unit = find_scope(g, scope);
+    scratch->scope_cache.g = g;
+    scratch->scope_cache.units = g->units;
+    scratch->scope_cache.count = g->count;
+    memcpy(scratch->scope_cache.text, scope, length + 1);
+    scratch->scope_cache.unit = unit;
+    return unit;
+}
+
 /* Fold TEXT and split it into characters, keeping at most TDB_ADDRESS_INPUT_MAX bytes. */
 static tdb_status load_text(tdb_address_scratch *scratch, const char *text, size_t length)
 {
@@ -576,7 +668,7 @@ tdb_status tdb_address_parse(const tdb_gazetteer *g, tdb_address_scratch *scratc
     scratch->span_count = 0;
     scratch->values_length = 0;
     scratch->g = g;
-    scratch->scope = find_scope(g, scope);
+    scratch->scope = find_scope_cached(scratch, g, scope);
     TDB_FORWARD(load_text(scratch, text, length));
     tdb_addr_resolve(scratch);
     tdb_addr_lex(scratch);

@@ -39,7 +39,7 @@ typedef struct addr_segment {
  * length (a position starts few keys: 河源, 河源市). */
 #define ADDR_KEY_HITS_MAX 6
 typedef struct addr_key_hits {
-    bool computed;
+    uint32_t generation; /* the scratch's generation when computed */
     uint8_t count;
     uint16_t ends[ADDR_KEY_HITS_MAX];
     const tdb_gaz_slot *slots[ADDR_KEY_HITS_MAX];
@@ -64,6 +64,14 @@ struct tdb_address_scratch {
     /* Division resolution. */
     const tdb_gazetteer *g;
     uint32_t scope; /* unit index of the scope hint, or TDB_GAZ_NONE */
+    /* The last scope hint resolved, because callers pass the same one every time. */
+    struct {
+        const tdb_gazetteer *g;
+        const tdb_gaz_unit *units; /* g->units then, to notice a new gazetteer */
+        size_t count;
+        char text[16];
+        uint32_t unit;
+    } scope_cache;
     addr_segment segments[TDB_LEVEL_VILLAGE + 3];
     size_t segment_count;
     addr_segment trial[TDB_LEVEL_VILLAGE + 3];
@@ -74,7 +82,7 @@ struct tdb_address_scratch {
     long search_steps;
     addr_key_hits key_hits[ADDR_CHARS_MAX];
     addr_visit visits[ADDR_VISITS_MAX];
-    uint32_t generation; /* of the current parse, for the visit table */
+    uint32_t generation; /* of the current parse, for the visit table and key hits */
 
     /* Detail lexing. */
     uint8_t classes[ADDR_CHARS_MAX]; /* character classes of addr_lex.c */

@@ -91,6 +91,12 @@ static tdb_status fold_emit(fold_state *state, int32_t cp)
 {
     tdb_status status = TDB_OK;
 
+    /* The common case first: an ideograph of the main CJK block is no space, control
+     * character, combining mark or dash. */
+    if (cp >= 0x4E00 && cp <= 0x9FFF && !state->pending_space) {
+        state->space_dropped = false;
+        return emit_code_point(state->out, tdb_text_fold_ideograph(cp));
+    }
     if (is_fold_space(cp)) {
         if (state->spaces == TDB_FOLD_SPACES_COLLAPSE && state->out->len > state->start_length)
             state->pending_space = true;
@@ -213,7 +219,7 @@ tdb_status tdb_text_fold_with(const char *text, size_t length, tdb_fold_spaces s
 
         /* A stable code point followed by another one (or the end) skips utf8proc. */
         if (is_stable(cp) && (next < 0 || is_stable(next))) {
-            TDB_FORWARD(fold_flush_run(&state, run, run_count));
+            if (run_count > 0) TDB_FORWARD(fold_flush_run(&state, run, run_count));
             run_count = 0;
             non_starters = 0;
             TDB_FORWARD(fold_emit(&state, cp));

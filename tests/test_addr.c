@@ -280,6 +280,16 @@ static void parse_admin_inside_names(void **state)
         {"丽水市龙泉苑3栋", TDB_ADDR_COUNTY, NULL},
         {"河源市龙川县中山街5号", TDB_ADDR_ROAD, "中山街"},
         {"河源市龙川县中山街5号", TDB_ADDR_CITY, "河源市"},
+        {"河源市城区街8号", TDB_ADDR_ROAD, "城区街"},
+        {"河源市城区街8号", TDB_ADDR_COUNTY, NULL},
+        {"龙川塘路5号", TDB_ADDR_ROAD, "龙川塘路"},
+        {"龙川塘路5号", TDB_ADDR_COUNTY, NULL},
+        {"温州市龙湾经济技术开发区滨海一道8号", TDB_ADDR_DEVZONE, "龙湾经济技术开发区"},
+        {"温州市龙湾经济技术开发区滨海一道8号", TDB_ADDR_COUNTY, NULL},
+        {"河源市龙川县河源龙川老隆镇中山街5号", TDB_ADDR_TOWN, "老隆镇"},
+        {"河源市龙川县河源龙川老隆镇中山街5号", TDB_ADDR_ROAD, "中山街"},
+        {"河源市NULL广东省河源市龙川县老隆镇", TDB_ADDR_TOWN, "老隆镇"},
+        {"龙川县老隆镇河源华达贸易有限公司", TDB_ADDR_ESTATE, "河源华达贸易有限公司"},
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
         parse(f, cases[i].text, NULL, &f->first);
@@ -321,31 +331,35 @@ static void parse_numbers_and_layout(void **state)
         {"中山路12之3号", TDB_ADDR_ROAD_NO, "12之3号"},
         {"中山路12号附1", TDB_ADDR_ROAD_NO, "12号附1"},
         {"中山路12-3号", TDB_ADDR_ROAD_NO, "12-3号"},
-        {"万里公路832弄125号", TDB_ADDR_ROAD_NO, "832弄"},
-        {"万里公路832弄125号", TDB_ADDR_BUILDING, "125栋"},
+        {"东风公路832弄125号", TDB_ADDR_ROAD_NO, "832弄"},
+        {"东风公路832弄125号", TDB_ADDR_BUILDING, "125栋"},
         {"龙川县岩镇镇联城村三组", TDB_ADDR_GROUP, "3组"},
         {"龙川县岩镇镇联城村三组", TDB_ADDR_VILLAGE, "联城村"},
+        {"龙川县岩镇镇联城村委会三组", TDB_ADDR_VILLAGE, "联城村"},
+        {"龙川县岩镇镇联城村委会三组", TDB_ADDR_ESTATE, NULL},
         {"联城村第五村民小组", TDB_ADDR_GROUP, "5组"},
-        {"东郊开发区云峰路119号", TDB_ADDR_DEVZONE, "东郊开发区"},
-        {"东郊开发区云峰路119号", TDB_ADDR_ROAD, "云峰路"},
+        {"城南开发区青峰路119号", TDB_ADDR_DEVZONE, "城南开发区"},
+        {"城南开发区青峰路119号", TDB_ADDR_ROAD, "青峰路"},
         {"阳光花园5栋", TDB_ADDR_ESTATE, "阳光花园"},
+        {"人民路城市广场5楼", TDB_ADDR_ROAD, "人民路"},
+        {"人民路城市广场5楼", TDB_ADDR_ESTATE, "城市广场"},
         {"建设大道中海大厦B座", TDB_ADDR_ROAD, "建设大道"},
         {"建设大道中海大厦B座", TDB_ADDR_ESTATE, "中海大厦"},
         {"34幢4号", TDB_ADDR_UNIT, "4单元"},
         {"3栋502号", TDB_ADDR_ROOM, "502室"},
         {"121栋9-459", TDB_ADDR_UNIT, "9单元"},
         {"121栋9-459", TDB_ADDR_ROOM, "459室"},
-        {"海丰路1980机械厂", TDB_ADDR_ROAD_NO, "1980号"},
-        {"文政西路万达SOHO公寓", TDB_ADDR_ESTATE, "万达SOHO公寓"},
-        {"范家二号路238号", TDB_ADDR_ROAD, "范家二号路"},
-        {"范家二号路238号", TDB_ADDR_ROAD_NO, "238号"},
-        {"石祥路与通益路交叉口", TDB_ADDR_ROAD, "石祥路通益路"},
-        {"幸福里小区17一10一6", TDB_ADDR_BUILDING, "17栋"},
-        {"幸福里小区17一10一6", TDB_ADDR_UNIT, "10单元"},
-        {"幸福里小区17一10一6", TDB_ADDR_ROOM, "6室"},
-        {"华东农贸市场74-78号", TDB_ADDR_ROOM, "74-78号"},
-        {"南官大道174--178号", TDB_ADDR_ROAD_NO, "174-178号"},
-        {"文三路704号伟星大厦18楼前台", TDB_ADDR_ESTATE, "伟星大厦"},
+        {"和平路1980机械厂", TDB_ADDR_ROAD_NO, "1980号"},
+        {"青年西路万达SOHO公寓", TDB_ADDR_ESTATE, "万达SOHO公寓"},
+        {"李庄二号路238号", TDB_ADDR_ROAD, "李庄二号路"},
+        {"李庄二号路238号", TDB_ADDR_ROAD_NO, "238号"},
+        {"解放路与人民路交叉口", TDB_ADDR_ROAD, "解放路人民路"},
+        {"平安里小区17一10一6", TDB_ADDR_BUILDING, "17栋"},
+        {"平安里小区17一10一6", TDB_ADDR_UNIT, "10单元"},
+        {"平安里小区17一10一6", TDB_ADDR_ROOM, "6室"},
+        {"百花农贸市场74-78号", TDB_ADDR_ROOM, "74-78号"},
+        {"长青大道174--178号", TDB_ADDR_ROAD_NO, "174-178号"},
+        {"文一路704号金星大厦18楼前台", TDB_ADDR_ESTATE, "金星大厦"},
     };
     for (size_t i = 0; i < TDB_ARRAY_LEN(cases); i++) {
         parse(f, cases[i].text, NULL, &f->first);
@@ -362,6 +376,9 @@ static void parse_drops_noise(void **state)
     assert_true(f->first.key == f->second.key);
     assert_string_equal(f->first.folded, "佗城镇中山街5号(农业银行对面)");
     parse(f, "中山街5号对面", NULL, &f->first);
+    assert_value(&f->first, TDB_ADDR_ROAD_NO, "5号");
+    assert_value(&f->first, TDB_ADDR_ESTATE, NULL);
+    parse(f, "中山街5号西侧", NULL, &f->first);
     assert_value(&f->first, TDB_ADDR_ROAD_NO, "5号");
     assert_value(&f->first, TDB_ADDR_ESTATE, NULL);
 }
