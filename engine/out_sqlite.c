@@ -19,11 +19,15 @@ extern const char tdb_schema_theme_sql[];
 extern const char tdb_schema_indexes_sql[];
 extern const char tdb_schema_views_zh_sql[];
 
+/* At most this many statements in schemas/indexes.sql (one bit each in indexes_done). */
+enum { MAX_INDEX_STATEMENTS = 64 };
+
 struct tdb_writer {
     sqlite3 *db;
     char *target;
     char *temp_path;
     tdb_buf *message;
+    uint64_t indexes_done;       /* bit i: statement i of indexes.sql has run */
 };
 
 sqlite3 *tdb_writer_db(tdb_writer *writer) { return writer->db; }
@@ -45,6 +49,63 @@ static tdb_status exec(tdb_writer *writer, const char *sql, const char *what)
     if (sqlite3_exec(writer->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_failure(writer, what);
     return TDB_OK;
+}
+
+/* Find statement NUMBER of indexes.sql: START and LENGTH of its text, and the table
+ * its CREATE INDEX ... ON names. Returns false past the last statement. */
+static bool index_statement(size_t number, const char **start, size_t *length, const char **table,
+                            size_t *table_length)
+{
+    const char *cursor = tdb_schema_indexes_sql;
+    for (size_t i = 0;; i++) {
+        const char *end = strchr(cursor, ';');
+        if (end == NULL) return false;
+        if (i == number) {
+            *start = cursor;
+            *length = (size_t)(end - cursor) + 1;
+            const char *create = strstr(cursor, "CREATE INDEX");
+            const char *on = create ? strstr(create, " ON ") : NULL;
+            *table = NULL;
+            *table_length = 0;
+            if (on != NULL && on < end) {
+                *table = on + 4;
+                *table_length = strcspn(*table, " (");
+            }
+            return true;
+        }
+        cursor = end + 1;
+    }
+}
+
+/* Run the index statements not run yet, only those on TABLE unless TABLE is NULL. */
+static tdb_status run_indexes(tdb_writer *writer, const char *table)
+{
+    tdb_status status = TDB_OK;
+    tdb_buf sql = {0};
+    const char *start;
+    const char *on;
+    size_t length;
+    size_t on_length;
+    for (size_t i = 0; index_statement(i, &start, &length, &on, &on_length); i++) {
+        TDB_FAIL_IF(i >= MAX_INDEX_STATEMENTS, TDB_ERR_LIMIT);
+        if (writer->indexes_done & ((uint64_t)1 << i)) continue;
+        if (table != NULL &&
+            (on == NULL || strlen(table) != on_length || memcmp(on, table, on_length) != 0))
+            continue;
+        tdb_buf_clear(&sql);
+        TDB_FORWARD(tdb_buf_append(&sql, start, length));
+        TDB_FORWARD(tdb_buf_append_char(&sql, '\0'));
+        TDB_FORWARD(exec(writer, sql.data, N_("creating indexes")));
+        writer->indexes_done |= (uint64_t)1 << i;
+    }
+cleanup:
+    tdb_buf_free(&sql);
+    return status;
+}
+
+tdb_status tdb_writer_index_table(tdb_writer *writer, const char *table)
+{
+    return run_indexes(writer, table);
 }
 
 /* Remove TARGET.tmp-PID files whose process no longer runs. */
@@ -154,7 +215,7 @@ tdb_status tdb_writer_finish(tdb_writer *writer, tdb_buf *message)
 {
     tdb_status status = TDB_OK;
     TDB_FORWARD(exec(writer, "COMMIT", N_("committing the load")));
-    TDB_FORWARD(exec(writer, tdb_schema_indexes_sql, N_("creating indexes")));
+    TDB_FORWARD(run_indexes(writer, NULL));
     TDB_FORWARD(exec(writer, tdb_schema_views_zh_sql, N_("creating the Chinese views")));
     TDB_FORWARD(exec(writer, "ANALYZE", N_("running ANALYZE")));
     if (sqlite3_close(writer->db) != SQLITE_OK) {

@@ -6,7 +6,21 @@
 #include "out_sqlite.h"
 
 /* Write source_file, reject, division, address, person, legal_entity, certificate,
- * vehicle, housing, housing_owner, link and lineage rows. */
+ * vehicle, housing, housing_owner, link and lineage rows: the three calls below in
+ * order. */
 tdb_status tdb_write_theme(const tdb_build_state *state, tdb_writer *writer);
+
+/* Write and index source_file, reject and division. Reads only the ingest result, so
+ * it may run on another thread once ingest is done. */
+tdb_status tdb_write_sources(const tdb_build_state *state, tdb_writer *writer);
+
+/* Write and index address, person and lineage. Reads the ingest result, the
+ * normalized cells, the entities and the address registry, but not the links, so it
+ * may run on another thread once assemble is done. */
+tdb_status tdb_write_assembled(const tdb_build_state *state, tdb_writer *writer);
+
+/* Write and index legal_entity, certificate, vehicle, housing, housing_owner, link and
+ * link_model. Needs the links, so it runs after the link stage. */
+tdb_status tdb_write_linked(const tdb_build_state *state, tdb_writer *writer);
 
 #endif
