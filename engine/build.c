@@ -216,6 +216,11 @@ static tdb_status write_sources_job(void *context, tdb_writer *writer)
     return tdb_write_sources(((write_jobs *)context)->state, writer);
 }
 
+static tdb_status write_lineage_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_lineage(((write_jobs *)context)->state, writer);
+}
+
 static tdb_status write_assembled_job(void *context, tdb_writer *writer)
 {
     return tdb_write_assembled(((write_jobs *)context)->state, writer);
@@ -290,9 +295,10 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
 
     stage_start = tdb_now();
     TDB_FORWARD(tdb_assemble_entities(state));
+    TDB_FORWARD(tdb_write_thread_push(writer, "lineage", write_lineage_job, &jobs));
     TDB_FORWARD(tdb_assemble_addresses(state));
     add_timing(state, "assemble", stage_start);
-    TDB_FORWARD(tdb_write_thread_push(writer, "address, person, lineage", write_assembled_job, &jobs));
+    TDB_FORWARD(tdb_write_thread_push(writer, "address, person", write_assembled_job, &jobs));
 
     stage_start = tdb_now();
     TDB_FORWARD(tdb_link_exact(state));

@@ -28,6 +28,7 @@ struct tdb_writer {
     char *temp_path;
     tdb_buf *message;
     uint64_t indexes_done;       /* bit i: statement i of indexes.sql has run */
+    tdb_buf analyzed;            /* "\nTABLE\n" for each table ANALYZE has run on */
 };
 
 sqlite3 *tdb_writer_db(tdb_writer *writer) { return writer->db; }
@@ -103,9 +104,70 @@ cleanup:
     return status;
 }
 
+static bool was_analyzed(const tdb_writer *writer, const char *table)
+{
+    const char *names = writer->analyzed.data;
+    size_t length = strlen(table);
+    for (const char *at = names; at != NULL && (at = strstr(at, table)) != NULL; at++) {
+        if (at > names && at[-1] == '\n' && at[length] == '\n') return true;
+    }
+    return false;
+}
+
+/* Run ANALYZE on TABLE, a table name from the schema, and remember that it ran. */
+static tdb_status analyze_table(tdb_writer *writer, const char *table)
+{
+    tdb_status status = TDB_OK;
+    tdb_buf sql = {0};
+    TDB_FORWARD(tdb_buf_printf(&sql, "ANALYZE \"%s\"", table));
+    TDB_FORWARD(exec(writer, sql.data, N_("running ANALYZE")));
+    TDB_FORWARD(tdb_buf_printf(&writer->analyzed, "\n%s\n", table));
+cleanup:
+    tdb_buf_free(&sql);
+    return status;
+}
+
 tdb_status tdb_writer_index_table(tdb_writer *writer, const char *table)
 {
-    return run_indexes(writer, table);
+    tdb_status status = TDB_OK;
+    TDB_FORWARD(run_indexes(writer, table));
+    if (!was_analyzed(writer, table)) TDB_FORWARD(analyze_table(writer, table));
+cleanup:
+    return status;
+}
+
+/* Run ANALYZE on every table that tdb_writer_index_table has not analyzed, in schema
+ * order, so sqlite_stat1 gets its rows in the same order in every build. */
+static tdb_status analyze_remaining(tdb_writer *writer)
+{
+    tdb_status status = TDB_OK;
+    sqlite3_stmt *statement = NULL;
+    tdb_buf names = {0};
+    int result;
+    TDB_FORWARD(tdb_writer_prepare(writer,
+                                   "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                   "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+                                   &statement));
+    while ((result = sqlite3_step(statement)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(statement, 0);
+        if (!was_analyzed(writer, name)) TDB_FORWARD(tdb_buf_printf(&names, "%s\n", name));
+    }
+    if (result != SQLITE_DONE) {
+        status = sqlite_failure(writer, N_("running ANALYZE"));
+        goto cleanup;
+    }
+    sqlite3_finalize(statement);
+    statement = NULL;
+
+    char *end;
+    for (char *name = names.data; name != NULL && (end = strchr(name, '\n')) != NULL; name = end + 1) {
+        *end = '\0';
+        TDB_FORWARD(analyze_table(writer, name));
+    }
+cleanup:
+    sqlite3_finalize(statement);
+    tdb_buf_free(&names);
+    return status;
 }
 
 /* Remove TARGET.tmp-PID files whose process no longer runs. */
@@ -217,7 +279,7 @@ tdb_status tdb_writer_finish(tdb_writer *writer, tdb_buf *message)
     TDB_FORWARD(exec(writer, "COMMIT", N_("committing the load")));
     TDB_FORWARD(run_indexes(writer, NULL));
     TDB_FORWARD(exec(writer, tdb_schema_views_zh_sql, N_("creating the Chinese views")));
-    TDB_FORWARD(exec(writer, "ANALYZE", N_("running ANALYZE")));
+    TDB_FORWARD(analyze_remaining(writer));
     if (sqlite3_close(writer->db) != SQLITE_OK) {
         status = sqlite_failure(writer, N_("closing"));
         goto cleanup;
@@ -240,6 +302,7 @@ tdb_status tdb_writer_finish(tdb_writer *writer, tdb_buf *message)
     snprintf(directory, sizeof directory, "%.*s", slash ? (int)(slash - writer->target) : 1,
              slash ? writer->target : ".");
     sync_path(directory[0] ? directory : "/", O_RDONLY | O_DIRECTORY);
+    tdb_buf_free(&writer->analyzed);
     tdb_free(writer->target);
     tdb_free(writer->temp_path);
     tdb_free(writer);
@@ -254,6 +317,7 @@ void tdb_writer_abort(tdb_writer *writer)
     if (writer == NULL) return;
     if (writer->db != NULL) sqlite3_close_v2(writer->db);
     if (writer->temp_path != NULL) unlink(writer->temp_path);
+    tdb_buf_free(&writer->analyzed);
     tdb_free(writer->target);
     tdb_free(writer->temp_path);
     tdb_free(writer);

@@ -785,14 +785,23 @@ cleanup:
     return status;
 }
 
+tdb_status tdb_write_lineage(const tdb_build_state *state, tdb_writer *writer)
+{
+    tdb_status status = TDB_OK;
+    writer_context context = {.state = state, .writer = writer};
+    TDB_FORWARD(write_lineage(&context));
+    TDB_FORWARD(tdb_writer_index_table(writer, "lineage"));
+cleanup:
+    return status;
+}
+
 tdb_status tdb_write_assembled(const tdb_build_state *state, tdb_writer *writer)
 {
-    static const char *const tables[] = {"address", "person", "lineage"};
+    static const char *const tables[] = {"address", "person"};
     tdb_status status = TDB_OK;
     writer_context context = {.state = state, .writer = writer};
     TDB_FORWARD(write_addresses(&context));
     TDB_FORWARD(write_persons(&context));
-    TDB_FORWARD(write_lineage(&context));
     TDB_FORWARD(index_tables(writer, tables, TDB_ARRAY_LEN(tables)));
 cleanup:
     return status;
@@ -823,6 +832,7 @@ tdb_status tdb_write_theme(const tdb_build_state *state, tdb_writer *writer)
 {
     tdb_status status = TDB_OK;
     TDB_FORWARD(tdb_write_sources(state, writer));
+    TDB_FORWARD(tdb_write_lineage(state, writer));
     TDB_FORWARD(tdb_write_assembled(state, writer));
     TDB_FORWARD(tdb_write_linked(state, writer));
 cleanup:
