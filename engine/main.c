@@ -21,6 +21,7 @@ static const command commands[] = {
     {"summary", tdb_cmd_summary, N_("print the row counts of a theme database")},
     {"version", tdb_cmd_version, N_("print the version")},
     {"check-id", tdb_cmd_check_id, N_("check ID numbers, credit codes, VINs, plates and other identifiers")},
+    {"hash", tdb_cmd_hash, N_("print a content hash of every table of a theme database")},
     {"address", tdb_cmd_address, N_("normalize or compare Chinese addresses")},
     {"report", tdb_cmd_report, N_("print the data-quality report of a theme database, or write it as HTML")},
     {"export", tdb_cmd_export, N_("write a table of a theme database as CSV, such as one department's work orders")},

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -33,10 +35,34 @@ struct tdb_writer {
 
 sqlite3 *tdb_writer_db(tdb_writer *writer) { return writer->db; }
 
+/* Return true when FILE_PATH has grown to the process's file size limit
+ * (RLIMIT_FSIZE, as `ulimit -f` sets it), and store the limit in *LIMIT. SQLite
+ * reports a write past the limit as a plain I/O error. */
+static bool file_size_limit_reached(const char *file_path, unsigned long long *limit)
+{
+    struct rlimit file_size;
+    struct stat info;
+    if (getrlimit(RLIMIT_FSIZE, &file_size) != 0 || file_size.rlim_cur == RLIM_INFINITY) return false;
+    if (stat(file_path, &info) != 0) return false;
+    *limit = (unsigned long long)file_size.rlim_cur;
+    /* SQLite writes whole pages, so the file stops up to one page short of the limit. */
+    return (unsigned long long)info.st_size + 65536 >= *limit;
+}
+
 static tdb_status sqlite_failure(tdb_writer *writer, const char *what)
 {
     int code = sqlite3_errcode(writer->db);
-    if (code == SQLITE_FULL || code == SQLITE_IOERR)
+    int system_error = sqlite3_system_errno(writer->db);
+    unsigned long long limit;
+    if ((code == SQLITE_FULL || code == SQLITE_IOERR) &&
+        file_size_limit_reached(writer->temp_path, &limit))
+        tdb_buf_printf(writer->message,
+                       _("cannot write %s: the file size limit of %llu bytes was reached (see ulimit -f)"),
+                       writer->temp_path, limit);
+    else if ((code == SQLITE_FULL || code == SQLITE_IOERR) && system_error != 0)
+        tdb_buf_printf(writer->message, _("cannot write %s: %s (%s)"), writer->temp_path,
+                       sqlite3_errmsg(writer->db), strerror(system_error));
+    else if (code == SQLITE_FULL || code == SQLITE_IOERR)
         tdb_buf_printf(writer->message, _("cannot write %s: %s (disk full or file size limit reached?)"),
                        writer->temp_path, sqlite3_errmsg(writer->db));
     else
@@ -170,7 +196,9 @@ cleanup:
     return status;
 }
 
-/* Remove TARGET.tmp-PID files whose process no longer runs. */
+/* Remove TARGET.tmp-PID files whose process no longer runs.
+ * NOTE: a temporary file whose PID now belongs to an unrelated process is kept until
+ * that process ends; a later build removes it then. */
 static void remove_stale_temporaries(const char *target)
 {
     char directory[4096];
@@ -199,6 +227,18 @@ static void remove_stale_temporaries(const char *target)
     closedir(folder);
 }
 
+/* A process over its file size limit (RLIMIT_FSIZE) gets SIGXFSZ, which kills it by
+ * default. Ignored, the signal turns into a write() that fails with EFBIG, so the build
+ * reports the file and leaves the old output in place. */
+static void ignore_file_size_signal(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_IGN;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGXFSZ, &action, NULL);
+}
+
 tdb_status tdb_writer_open(const char *target, tdb_writer **out, tdb_buf *message)
 {
     tdb_status status = TDB_OK;
@@ -212,6 +252,7 @@ tdb_status tdb_writer_open(const char *target, tdb_writer **out, tdb_buf *messag
     writer->temp_path = temp.data;
     TDB_FAIL_IF(writer->target == NULL, TDB_ERR_NOMEM);
 
+    ignore_file_size_signal();
     remove_stale_temporaries(target);
     unlink(writer->temp_path);
     if (sqlite3_open_v2(writer->temp_path, &writer->db,
@@ -244,11 +285,11 @@ tdb_status tdb_writer_prepare(tdb_writer *writer, const char *sql, sqlite3_stmt 
 
 tdb_status tdb_writer_insert(tdb_writer *writer, sqlite3_stmt *statement)
 {
-    int result = sqlite3_step(statement);
+    tdb_status status = TDB_OK;
+    if (sqlite3_step(statement) != SQLITE_DONE) status = sqlite_failure(writer, N_("inserting rows"));
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement);
-    if (result != SQLITE_DONE) return sqlite_failure(writer, N_("inserting rows"));
-    return TDB_OK;
+    return status;
 }
 
 void tdb_bind_text(sqlite3_stmt *statement, int index, const char *text, size_t length)

@@ -241,7 +241,8 @@ static tdb_status write_addresses(writer_context *context)
     for (size_t a = 0; a < registry->address_count; a++) {
         const tdb_address_entry *entry = &registry->addresses[a];
         sqlite3_bind_text(statement, 1, entry->id, -1, SQLITE_STATIC);
-        tdb_bind_cstr(statement, 2, entry->canonical);
+        /* Bound as '' when empty (a text of punctuation only): the column is NOT NULL. */
+        sqlite3_bind_text(statement, 2, entry->canonical ? entry->canonical : "", -1, SQLITE_STATIC);
         tdb_bind_cstr(statement, 3, registry->texts.data + registry->text_offsets[entry->first_text]);
         tdb_bind_cstr(statement, 4, entry->division_code);
         tdb_bind_cstr(statement, 5, entry->level);
