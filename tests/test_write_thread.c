@@ -1,7 +1,7 @@
-/* The write thread: jobs run in queue order on the thread's SQLite connection, a
- * failing job stops the later ones and leaves no file behind, an abort drops the
- * temporary file, and indexes made per table plus those made at the finish are the
- * whole of schemas/indexes.sql. */
+/* The write thread. Jobs run in queue order on the thread's SQLite connection. A
+ * failing job stops the later ones and leaves no file behind, and an abort drops the
+ * temporary file. The indexes made per table plus those made at the finish are all
+ * of schemas/indexes.sql. */
 #define _DEFAULT_SOURCE
 #include "test_util.h"
 
