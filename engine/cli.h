@@ -9,6 +9,7 @@ int tdb_cmd_eval(int argc, char **argv);
 int tdb_cmd_explain(int argc, char **argv);
 int tdb_cmd_version(int argc, char **argv);
 int tdb_cmd_check_id(int argc, char **argv);
+int tdb_cmd_hash(int argc, char **argv);
 int tdb_cmd_address(int argc, char **argv);
 int tdb_cmd_report(int argc, char **argv);
 int tdb_cmd_export(int argc, char **argv);

@@ -23,7 +23,8 @@ static void print_build_help(FILE *out)
                    "Options:\n"
                    "  -o, --output FILE   output database (default: [build] output, else theme.db\n"
                    "                      beside the manifest)\n"
-                   "  -j, --threads N     worker threads (default: [build] threads, else all cores)\n"
+                   "  -j, --threads N     worker threads, 0 for all cores (default: [build] threads,\n"
+                   "                      else all cores)\n"
                    "      --as-of DATE    reference date YYYY-MM-DD for freshness and date checks\n"
                    "                      (default: [build] as_of, else today)\n"
                    "  -v, --verbose       also print debug messages\n"
@@ -49,11 +50,11 @@ int tdb_cmd_build(int argc, char **argv)
         case 'j': {
             char *end = NULL;
             long threads = strtol(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || threads < 1 || threads > 1024) {
-                fprintf(stderr, _("themedb build: invalid thread count '%s': expected 1 to 1024\n"), optarg);
+            if (end == optarg || *end != '\0' || threads < 0 || threads > 1024) {
+                fprintf(stderr, _("themedb build: invalid thread count '%s': expected 0 (all cores) to 1024\n"), optarg);
                 return 2;
             }
-            options.threads = (int)threads;
+            options.threads = threads == 0 ? -1 : (int)threads;
             break;
         }
         case 'a':
@@ -103,7 +104,18 @@ int tdb_cmd_summary(int argc, char **argv)
         return 1;
     }
     int result = 0;
-    printf("%-16s %10s\n", _("table"), _("rows"));
+    sqlite3_stmt *probe = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM build_run", -1, &probe, NULL) != SQLITE_OK) {
+        fprintf(stderr, _("themedb summary: %s is not a theme database (%s)\n"), argv[1], sqlite3_errmsg(db));
+        sqlite3_finalize(probe);
+        sqlite3_close(db);
+        return 1;
+    }
+    sqlite3_finalize(probe);
+    tdb_print_cell(stdout, _("table"), 16, false);
+    putchar(' ');
+    tdb_print_cell(stdout, _("rows"), 10, true);
+    putchar('\n');
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char sql[128];
         sqlite3_stmt *statement = NULL;

@@ -67,6 +67,10 @@ static int load_truth(sqlite3 *db, const char *path)
         fprintf(stderr, _("themedb eval: cannot read %s: %s\n"), path, tdb_csv_error_message(reader));
         goto cleanup;
     }
+    /* Without an index, matching every link against the truth is quadratic: several
+     * minutes for a county of 100,000 persons. */
+    sqlite3_exec(db, "CREATE INDEX temp.truth_site ON truth (link_type, source, line, to_key)",
+                 NULL, NULL, NULL);
     result = 0;
 cleanup:
     sqlite3_finalize(insert);
@@ -125,8 +129,15 @@ int tdb_cmd_eval(int argc, char **argv)
     }
     if (result == 0) {
         long totals[4] = {0, 0, 0, 0};
-        printf("%-20s %8s %8s %8s %9s %9s %9s %9s %9s\n", _("link type"), _("found"), _("correct"),
-               _("expected"), _("reachable"), _("precision"), _("recall"), "F1", _("recall*"));
+        const char *headers[] = {_("found"), _("correct"), _("expected"), _("reachable"),
+                                 _("precision"), _("recall"), "F1", _("recall*")};
+        static const int widths[] = {8, 8, 8, 9, 9, 9, 9, 9};
+        tdb_print_cell(stdout, _("link type"), 20, false);
+        for (size_t i = 0; i < 8; i++) {
+            putchar(' ');
+            tdb_print_cell(stdout, headers[i], widths[i], true);
+        }
+        putchar('\n');
         while (sqlite3_step(query) == SQLITE_ROW) {
             long values[4];
             for (int i = 0; i < 4; i++) {

@@ -44,6 +44,18 @@ static void print_explain_help(FILE *out)
                    "prior to the total.\n"));
 }
 
+/* Coded values that explain prints, marked for translation. */
+static const char *const coded_values[] = {N_("person"), N_("legal_entity"), N_("valid"), N_("invalid")};
+
+/* Return the translation of a coded value, or VALUE itself when it is not one. */
+static const char *translate_code(const char *value)
+{
+    for (size_t i = 0; i < sizeof coded_values / sizeof coded_values[0]; i++) {
+        if (value != NULL && strcmp(value, coded_values[i]) == 0) return _(coded_values[i]);
+    }
+    return value;
+}
+
 static const char *text_or(sqlite3_stmt *statement, int column, const char *fallback)
 {
     const unsigned char *text = sqlite3_column_text(statement, column);
@@ -99,11 +111,19 @@ static int print_links(sqlite3 *db, const explain_kind *kind, const char *record
     while (sqlite3_step(statement) == SQLITE_ROW) {
         const char *to_kind = text_or(statement, 3, "");
         count++;
-        printf(_("  linked to %s %s (%s) by rule %s, probability %.6f\n"), to_kind,
+        printf(_("  linked to %s %s (%s) by rule %s, probability %.6f\n"), translate_code(to_kind),
                text_or(statement, 4, ""), text_or(statement, 7, ""), text_or(statement, 1, ""),
                sqlite3_column_double(statement, 2));
         if (sqlite3_column_int(statement, 6)) {
-            printf("    %-12s %-14s %9s %9s\n", _("field"), _("level"), _("weight"), _("total"));
+            fputs("    ", stdout);
+            tdb_print_cell(stdout, _("field"), 12, false);
+            putchar(' ');
+            tdb_print_cell(stdout, _("level"), 14, false);
+            putchar(' ');
+            tdb_print_cell(stdout, _("weight"), 9, true);
+            putchar(' ');
+            tdb_print_cell(stdout, _("total"), 9, true);
+            putchar('\n');
             print_waterfall(db, sqlite3_column_int64(statement, 0), to_kind);
         }
     }
@@ -120,7 +140,7 @@ static void print_no_link(sqlite3 *db, const char *name, const char *id_raw, con
     if (id_raw == NULL || id_raw[0] == '\0') {
         printf(_("    the record gives no identifier\n"));
     } else {
-        printf(_("    identifier %s: %s%s%s\n"), id ? id : id_raw, validity ? validity : "",
+        printf(_("    identifier %s: %s%s%s\n"), id ? id : id_raw, validity ? translate_code(validity) : "",
                reason && reason[0] ? ", " : "", reason ? reason : "");
         sqlite3_stmt *statement = NULL;
         if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM person WHERE id_number = ?1)"

@@ -26,6 +26,8 @@ typedef struct export_options {
     const char *where;
     const char *department;
     const char *source;
+    const char *department_column; /* department, or 责任部门 in the Chinese views */
+    const char *source_column;     /* source, or 数据来源 in the Chinese views */
 } export_options;
 
 static void print_export_help(FILE *out)
@@ -125,11 +127,15 @@ static tdb_status build_query(const export_options *options, tdb_buf *sql)
     TDB_FORWARD(tdb_buf_append_str(sql, "SELECT * FROM "));
     TDB_FORWARD(append_identifier(sql, options->table));
     if (options->department != NULL) {
-        TDB_FORWARD(tdb_buf_printf(sql, "%sdepartment = ?1", joiner));
+        TDB_FORWARD(tdb_buf_append_str(sql, joiner));
+        TDB_FORWARD(append_identifier(sql, options->department_column));
+        TDB_FORWARD(tdb_buf_append_str(sql, " = ?1"));
         joiner = " AND ";
     }
     if (options->source != NULL) {
-        TDB_FORWARD(tdb_buf_printf(sql, "%ssource = ?2", joiner));
+        TDB_FORWARD(tdb_buf_append_str(sql, joiner));
+        TDB_FORWARD(append_identifier(sql, options->source_column));
+        TDB_FORWARD(tdb_buf_append_str(sql, " = ?2"));
         joiner = " AND ";
     }
     if (options->where != NULL) TDB_FORWARD(tdb_buf_printf(sql, "%s(%s\n)", joiner, options->where));
@@ -174,7 +180,7 @@ static bool write_line(FILE *out, iconv_t converter, const tdb_buf *line, tdb_bu
     return fwrite(scratch->data, 1, scratch->len, out) == scratch->len;
 }
 
-static int write_rows(sqlite3_stmt *statement, FILE *out, iconv_t converter)
+static int write_rows(sqlite3_stmt *statement, FILE *out, iconv_t converter, long *rows)
 {
     tdb_buf line = {0};
     tdb_buf scratch = {0};
@@ -184,6 +190,7 @@ static int write_rows(sqlite3_stmt *statement, FILE *out, iconv_t converter)
 
     for (int row = -1; result == 0; row++) {
         if (row >= 0 && (step = sqlite3_step(statement)) != SQLITE_ROW) break;
+        if (row >= 0) (*rows)++;
         tdb_buf_clear(&line);
         line.len = 0;
         for (int c = 0; c < columns; c++) {
@@ -246,7 +253,7 @@ static int parse_export_options(int argc, char **argv, export_options *options)
 }
 
 /* Check the table and filter columns; print what is wrong. */
-static bool check_request(sqlite3 *db, const export_options *options)
+static bool check_request(sqlite3 *db, export_options *options)
 {
     if (!table_exists(db, options->table)) {
         tdb_buf list = {0};
@@ -256,11 +263,19 @@ static bool check_request(sqlite3 *db, const export_options *options)
         tdb_buf_free(&list);
         return false;
     }
-    const char *filters[2][2] = {{"department", options->department}, {"source", options->source}};
+    /* The Chinese views name the same columns in Chinese. */
+    const char *names[2][2] = {{"department", "责任部门"}, {"source", "数据来源"}};
+    const char *values[2] = {options->department, options->source};
+    const char **columns[2] = {&options->department_column, &options->source_column};
     for (int i = 0; i < 2; i++) {
-        if (filters[i][1] != NULL && !column_exists(db, options->table, filters[i][0])) {
+        if (values[i] == NULL) continue;
+        if (column_exists(db, options->table, names[i][0]))
+            *columns[i] = names[i][0];
+        else if (column_exists(db, options->table, names[i][1]))
+            *columns[i] = names[i][1];
+        else {
             fprintf(stderr, _("themedb export: table '%s' has no column '%s' to filter on\n"), options->table,
-                    filters[i][0]);
+                    names[i][0]);
             return false;
         }
     }
@@ -299,7 +314,10 @@ static int run_export(sqlite3 *db, const export_options *options)
         out = stdout;
         goto cleanup;
     }
-    result = write_rows(statement, out, converter);
+    long rows = 0;
+    result = write_rows(statement, out, converter, &rows);
+    if (result == 0 && rows == 0 && (options->department != NULL || options->source != NULL))
+        fprintf(stderr, _("themedb export: no row matches the filter; check the department or source name (see themedb report for the names)\n"));
     if (fflush(out) != 0) result = 1;
 cleanup:
     if (out != stdout && fclose(out) != 0) result = 1;

@@ -328,8 +328,8 @@ static tdb_status append_raw_byte(tdb_csv_reader *reader, int c)
     return tdb_buf_append_char(&reader->raw_record, (char)c);
 }
 
-/* Append the run of ordinary bytes that follows in the text buffer in one step: the
- * byte-by-byte loop then only sees delimiters, quotes and line ends. */
+/* Append the run of ordinary bytes that follows in the text buffer in one step, so the
+ * byte-by-byte loop only handles delimiters, quotes and line ends. */
 static tdb_status append_plain_run(tdb_csv_reader *reader, record_state *state, bool in_quotes)
 {
     const unsigned char *start = reader->text + reader->text_pos;
@@ -506,6 +506,9 @@ tdb_status tdb_csv_next(tdb_csv_reader *reader, tdb_csv_record *record)
         record->lengths = reader->field_lengths;
         record->raw = reader->raw_record.data ? reader->raw_record.data : "";
         record->raw_length = reader->raw_record.len;
+        /* The line end is not part of the record. */
+        if (record->raw_length > 0 && record->raw[record->raw_length - 1] == '\n') record->raw_length--;
+        if (record->raw_length > 0 && record->raw[record->raw_length - 1] == '\r') record->raw_length--;
         if (state.too_long)
             record->error = "too_long";
         else if (unterminated)
@@ -574,6 +577,8 @@ tdb_status tdb_csv_open_memory(const void *data, size_t size, const tdb_csv_opti
 }
 
 const char *tdb_csv_error_message(const tdb_csv_reader *reader) { return reader->error_message; }
+
+long tdb_csv_line(const tdb_csv_reader *reader) { return reader->line; }
 
 uint64_t tdb_csv_content_hash(const tdb_csv_reader *reader)
 {

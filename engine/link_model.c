@@ -3,10 +3,12 @@
  * A pair's comparison is a vector of levels, one per field, encoded as one integer
  * (its pattern) so that EM runs over a histogram of a few thousand patterns instead of
  * millions of pairs. u (the level frequencies among non-matches) comes from random
- * pairs. m (the level frequencies among matches) and lambda (the share of matches
- * among candidate pairs) come from EM with u held fixed. Every sum is either an
- * integer count or a serial loop in a fixed order, so the model does not depend on
- * the thread count. */
+ * pairs, and m (the level frequencies among matches) from EM with u held fixed.
+ * lambda, the prior, is the probability that a random (query, base) pair matches:
+ * the expected matches over query count times base count, so that it reflects the
+ * size of the population and not the share of matches among blocked pairs. Every sum
+ * is either an integer count or a serial loop in a fixed order, so the model does not
+ * depend on the thread count. */
 #include <math.h>
 #include <string.h>
 
@@ -301,10 +303,9 @@ static double match_posterior(const em_session *session, const tdb_link_model *m
     return match / (match + non_match);
 }
 
-/* One EM step over HISTOGRAM; returns the largest change of lambda or any m. With
- * UPDATE_M false only lambda moves. */
+/* One EM step over HISTOGRAM; returns the largest change of lambda or any m. */
 static double em_step(const uint64_t *histogram, size_t patterns, const tdb_link_model *model,
-                      em_session *session, bool update_m)
+                      em_session *session)
 {
     double level_sums[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS] = {{0}};
     double field_sums[TDB_LINK_FIELDS] = {0};
@@ -329,7 +330,7 @@ static double em_step(const uint64_t *histogram, size_t patterns, const tdb_link
     double change = fabs(lambda - session->lambda);
     session->lambda = lambda;
     session->matches = matches;
-    for (int field = 0; update_m && field < TDB_LINK_FIELDS; field++) {
+    for (int field = 0; field < TDB_LINK_FIELDS; field++) {
         if (!((session->fields >> field) & 1) || field_sums[field] <= 0) continue;
         for (int level = 0; level < tdb_link_level_counts[field]; level++) {
             double m = fmax(level_sums[field][level] / field_sums[field], MIN_PROBABILITY);
@@ -342,12 +343,12 @@ static double em_step(const uint64_t *histogram, size_t patterns, const tdb_link
 
 /* Iterate SESSION to convergence; returns true when it met the tolerance. */
 static bool run_session(const tdb_link_config *config, const uint64_t *histogram,
-                        const tdb_link_model *model, em_session *session, bool update_m,
+                        const tdb_link_model *model, em_session *session,
                         tdb_link_stats *stats)
 {
     size_t patterns = tdb_link_pattern_space();
     for (int iteration = 0; iteration < config->em_max_iterations; iteration++) {
-        double change = em_step(histogram, patterns, model, session, update_m);
+        double change = em_step(histogram, patterns, model, session);
         stats->em_iterations++;
         if (change < config->em_tolerance) return true;
     }
@@ -363,7 +364,7 @@ static bool histogram_empty(const uint64_t *histogram)
     return true;
 }
 
-void tdb_link_estimate_m(const tdb_link_config *config, const uint64_t *histogram,
+void tdb_link_estimate_m(const tdb_link_config *config,
                          const uint64_t *const rule_histograms[TDB_LINK_RULES],
                          tdb_link_model *model, tdb_link_stats *stats)
 {
@@ -376,12 +377,15 @@ void tdb_link_estimate_m(const tdb_link_config *config, const uint64_t *histogra
 
     /* One session per rule, each estimating only the fields its blocks leave free.
      * A field's m is the average over the sessions that estimate it, weighted by
-     * their expected matches. */
+     * their expected matches. A session's lambda is the share of matches among its
+     * own pairs, which agree on the fixed fields and so are far likelier to match
+     * than random pairs. It only serves that session's E step and is not the prior
+     * of the model (see tdb_link_estimate_prior). */
     for (int rule = 0; rule < TDB_LINK_RULES; rule++) {
         if (histogram_empty(rule_histograms[rule])) continue;
         em_session session = {.lambda = 0.3, .fields = all_fields & ~rule_fixed_fields[rule]};
         initial_m(session.m);
-        converged &= run_session(config, rule_histograms[rule], model, &session, true, stats);
+        converged &= run_session(config, rule_histograms[rule], model, &session, stats);
         for (int field = 0; field < TDB_LINK_FIELDS; field++) {
             if (!((session.fields >> field) & 1)) continue;
             for (int level = 0; level < tdb_link_level_counts[field]; level++)
@@ -396,19 +400,90 @@ void tdb_link_estimate_m(const tdb_link_config *config, const uint64_t *histogra
                 fmax(pooled[field][level] / pooled_weight[field], MIN_PROBABILITY);
     }
 
-    /* Lambda over all candidate pairs, with m and u fixed. */
-    em_session all = {.lambda = 0.3, .fields = all_fields};
-    memcpy(all.m, model->m, sizeof all.m);
-    if (!histogram_empty(histogram))
-        converged &= run_session(config, histogram, model, &all, false, stats);
-    model->lambda = all.lambda;
     stats->em_converged = converged;
 
     for (int field = 0; field < TDB_LINK_FIELDS; field++) {
         for (int level = 0; level < tdb_link_level_counts[field]; level++)
             model->weight[field][level] = log2(model->m[field][level] / model->u[field][level]);
     }
-    model->prior_weight = log2(model->lambda / (1.0 - model->lambda));
+}
+
+/* Return the number of queries expected to match a base record when every candidate
+ * pair's odds are 2^(PRIOR_WEIGHT + field weights). Each query matches at most one
+ * base record, so this is the sum over queries of the probability that one of their
+ * candidates is the match. ODDS_SCALES contains, per query with candidates, log2 of
+ * the sum of 2^(field weights) over its candidates with evidence. */
+static double expected_matches(const double *odds_scales, size_t count, double prior_weight)
+{
+    double matches = 0;
+    for (size_t i = 0; i < count; i++) matches += 1.0 / (1.0 + exp2(-(prior_weight + odds_scales[i])));
+    return matches;
+}
+
+/* Return lambda for EXPECTED matches among PAIR_SPACE pairs, below 1 so that its
+ * weight stays finite when every pair of a tiny input matches. */
+static double lambda_of(double expected, double pair_space)
+{
+    return fmin(expected / pair_space, 1.0 - MIN_PROBABILITY);
+}
+
+static double prior_weight_of(double lambda) { return log2(lambda / (1.0 - lambda)); }
+
+tdb_status tdb_link_estimate_prior(const tdb_link_config *config, const tdb_link_pair *pairs,
+                                   size_t pair_count, const double *field_sums,
+                                   size_t query_count, tdb_link_model *model,
+                                   tdb_link_stats *stats)
+{
+    double *odds_scales = NULL;
+    size_t scale_count = 0;
+    double pair_space = (double)query_count * (double)model->base_count;
+    model->query_count = query_count;
+
+    /* Per query, log2 of the summed odds of its candidates with evidence, without the
+     * prior. Pairs without evidence are never linked, so they count as non-matches. */
+    if (pair_count > 0) {
+        odds_scales = tdb_malloc(pair_count * sizeof *odds_scales);
+        if (odds_scales == NULL) return TDB_ERR_NOMEM;
+    }
+    for (size_t start = 0; start < pair_count;) {
+        size_t end = start;
+        double heaviest = -INFINITY;
+        while (end < pair_count && pairs[end].query == pairs[start].query) {
+            if (pairs[end].pattern & TDB_LINK_PATTERN_EVIDENCE)
+                heaviest = fmax(heaviest, field_sums[end]);
+            end++;
+        }
+        if (heaviest > -INFINITY) {
+            double sum = 0;
+            for (size_t i = start; i < end; i++) {
+                if (pairs[i].pattern & TDB_LINK_PATTERN_EVIDENCE) sum += exp2(field_sums[i] - heaviest);
+            }
+            odds_scales[scale_count++] = heaviest + log2(sum);
+        }
+        start = end;
+    }
+
+    /* Fixed point of "lambda = expected matches / (queries x base records)". It starts
+     * from every query with a candidate matching, and each step can only lower the
+     * expected matches, so it settles on the largest fixed point. Queries left out
+     * of blocking count as unmatched, which makes the prior err low. At least one
+     * match is assumed, so that the prior weight stays finite. */
+    double expected = fmax((double)scale_count, 1.0);
+    double lambda = lambda_of(expected, pair_space);
+    bool converged = false;
+    for (int iteration = 0; iteration < config->em_max_iterations && !converged; iteration++) {
+        expected = fmax(expected_matches(odds_scales, scale_count, prior_weight_of(lambda)), 1.0);
+        double next = lambda_of(expected, pair_space);
+        converged = fabs(prior_weight_of(next) - prior_weight_of(lambda)) < config->em_tolerance;
+        lambda = next;
+        stats->em_iterations++;
+    }
+    stats->em_converged &= converged;
+    model->expected_matches = expected;
+    model->lambda = lambda;
+    model->prior_weight = prior_weight_of(lambda);
+    tdb_free(odds_scales);
+    return TDB_OK;
 }
 
 double tdb_link_weigh(const tdb_link_model *model, const int8_t levels[TDB_LINK_FIELDS],

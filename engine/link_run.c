@@ -55,7 +55,7 @@ const char *tdb_link_level_name(int field, int level)
 void tdb_link_config_init(tdb_link_config *config)
 {
     memset(config, 0, sizeof *config);
-    config->threshold = 0.9;
+    config->threshold = 0.99;
     config->one_to_one = 0;
     config->threads = 0;
     config->seed = 1;
@@ -84,32 +84,33 @@ void tdb_link_result_free(tdb_link_result *result)
 }
 
 /* Compare every pair in parallel and store its pattern, then count the patterns over
- * all pairs (HISTOGRAM) and over the pairs of each rule (RULE_HISTOGRAMS). */
+ * the pairs of each rule (RULE_HISTOGRAMS). */
 static void compare_pairs(const tdb_link_side *base, const tdb_link_side *queries,
-                          tdb_link_pair *pairs, size_t pair_count, uint64_t *histogram,
+                          tdb_link_pair *pairs, size_t pair_count,
                           uint64_t *rule_histograms[TDB_LINK_RULES])
 {
     tdb_link_compare_pairs(base, queries, pairs, pair_count);
     for (size_t i = 0; i < pair_count; i++) {
         uint32_t pattern = pairs[i].pattern & ~TDB_LINK_PATTERN_EVIDENCE;
-        histogram[pattern]++;
         for (int rule = 0; rule < TDB_LINK_RULES; rule++) {
             if (pairs[i].rules & (1u << rule)) rule_histograms[rule][pattern]++;
         }
     }
 }
 
-/* Weigh every pair; the exact-name weight uses the base record's name frequency. */
+/* Store in FIELD_SUMS each pair's sum of field weights, without the prior; the
+ * exact-name weight uses the base record's name frequency. */
 static void weigh_pairs(const tdb_link_model *model, const tdb_link_side *base,
-                        const tdb_link_pair *pairs, size_t pair_count, double *weights)
+                        const tdb_link_pair *pairs, size_t pair_count, double *field_sums)
 {
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < pair_count; i++) {
         int8_t levels[TDB_LINK_FIELDS];
         double field_weights[TDB_LINK_FIELDS];
         tdb_link_pattern_decode(pairs[i].pattern & ~TDB_LINK_PATTERN_EVIDENCE, levels);
-        weights[i] = tdb_link_weigh(model, levels, base->entries[pairs[i].base].name_count,
-                                    field_weights);
+        field_sums[i] = tdb_link_weigh(model, levels, base->entries[pairs[i].base].name_count,
+                                       field_weights) -
+                        model->prior_weight;
     }
 }
 
@@ -289,11 +290,11 @@ static tdb_status link_sides(const tdb_link_config *config, const tdb_link_side 
     size_t pair_count = 0;
     double *weights = NULL;
     size_t patterns = tdb_link_pattern_space();
-    uint64_t *histogram = tdb_calloc(patterns * (TDB_LINK_RULES + 1), sizeof *histogram);
+    uint64_t *histograms = tdb_calloc(patterns * TDB_LINK_RULES, sizeof *histograms);
     uint64_t *rule_histograms[TDB_LINK_RULES];
-    TDB_FAIL_IF(histogram == NULL, TDB_ERR_NOMEM);
+    TDB_FAIL_IF(histograms == NULL, TDB_ERR_NOMEM);
     for (int rule = 0; rule < TDB_LINK_RULES; rule++)
-        rule_histograms[rule] = histogram + patterns * (size_t)(rule + 1);
+        rule_histograms[rule] = histograms + patterns * (size_t)rule;
 
     double started = tdb_now();
     TDB_FORWARD(tdb_link_block(config, base, queries, &pairs, &pair_count, stats));
@@ -301,7 +302,7 @@ static tdb_status link_sides(const tdb_link_config *config, const tdb_link_side 
     stats->seconds_block = tdb_now() - started;
 
     started = tdb_now();
-    compare_pairs(base, queries, pairs, pair_count, histogram, rule_histograms);
+    compare_pairs(base, queries, pairs, pair_count, rule_histograms);
     stats->seconds_score = tdb_now() - started;
 
     started = tdb_now();
@@ -310,22 +311,28 @@ static tdb_status link_sides(const tdb_link_config *config, const tdb_link_side 
     stats->seconds_sample = tdb_now() - started;
 
     started = tdb_now();
-    tdb_link_estimate_m(config, histogram, (const uint64_t *const *)rule_histograms,
-                        &result->model, stats);
+    tdb_link_estimate_m(config, (const uint64_t *const *)rule_histograms, &result->model, stats);
     stats->seconds_model = tdb_now() - started;
 
+    /* The prior depends on the weights of the pairs, so weigh them without it first. */
     started = tdb_now();
-    weights = tdb_malloc(pair_count * sizeof *weights);
+    weights = tdb_malloc((pair_count ? pair_count : 1) * sizeof *weights);
     TDB_FAIL_IF(weights == NULL, TDB_ERR_NOMEM);
     weigh_pairs(&result->model, base, pairs, pair_count, weights);
     stats->seconds_score += tdb_now() - started;
+
+    started = tdb_now();
+    TDB_FORWARD(tdb_link_estimate_prior(config, pairs, pair_count, weights, queries->count,
+                                        &result->model, stats));
+    for (size_t i = 0; i < pair_count; i++) weights[i] += result->model.prior_weight;
+    stats->seconds_model += tdb_now() - started;
 
     started = tdb_now();
     TDB_FORWARD(select_links(config, base, queries, pairs, pair_count, weights, result));
     stats->seconds_resolve = tdb_now() - started;
 
 cleanup:
-    tdb_free(histogram);
+    tdb_free(histograms);
     tdb_free(pairs);
     tdb_free(weights);
     return status;

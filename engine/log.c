@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #ifndef TDB_LOCALEDIR
 #define TDB_LOCALEDIR "/usr/local/share/locale"
 #endif
@@ -69,6 +71,37 @@ void tdb_progress_end(void)
     progress_shown = false;
 }
 
+int tdb_display_width(const char *text)
+{
+    int width = 0;
+    size_t length = strlen(text);
+    size_t pos = 0;
+    while (pos < length) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t used = utf8proc_iterate((const utf8proc_uint8_t *)text + pos,
+                                                 (utf8proc_ssize_t)(length - pos), &cp);
+        if (used <= 0) {
+            pos++;
+            width++;
+            continue;
+        }
+        pos += (size_t)used;
+        int columns = utf8proc_charwidth(cp);
+        width += columns > 0 ? columns : 0;
+    }
+    return width;
+}
+
+void tdb_print_cell(FILE *out, const char *text, int width, bool right_align)
+{
+    int padding = width - tdb_display_width(text);
+    if (right_align)
+        for (int i = 0; i < padding; i++) fputc(' ', out);
+    fputs(text, out);
+    if (!right_align)
+        for (int i = 0; i < padding; i++) fputc(' ', out);
+}
+
 static const char *locale_from_environment(void)
 {
     static const char *const names[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
@@ -107,13 +140,19 @@ void tdb_i18n_init(const char *argv0)
     const char *directory = getenv("THEMEDB_LOCALEDIR");
     char beside_binary[PATH_MAX];
     if (directory == NULL) {
-        ssize_t length = readlink("/proc/self/exe", beside_binary, sizeof beside_binary - 16);
+        ssize_t length = readlink("/proc/self/exe", beside_binary, sizeof beside_binary - 32);
         if (length > 0) {
             beside_binary[length] = '\0';
             char *slash = strrchr(beside_binary, '/');
             if (slash != NULL) {
+                /* build/themedb finds build/locale; PREFIX/bin/themedb finds PREFIX/share/locale. */
                 strcpy(slash, "/locale");
-                if (directory_has_catalogue(beside_binary)) directory = beside_binary;
+                if (directory_has_catalogue(beside_binary)) {
+                    directory = beside_binary;
+                } else {
+                    strcpy(slash, "/../share/locale");
+                    if (directory_has_catalogue(beside_binary)) directory = beside_binary;
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 
 #include <libintl.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #define _(text) gettext(text)
 #define N_(text) text
@@ -36,6 +37,14 @@ void tdb_log(tdb_log_level level, const char *format, ...) __attribute__((format
  * thread. tdb_progress_end clears the line before the next log message. */
 void tdb_progress(const char *label, unsigned long long count);
 void tdb_progress_end(void);
+
+/* Return the number of terminal columns TEXT takes: two for each wide (East Asian)
+ * character, one for the others. */
+int tdb_display_width(const char *text);
+
+/* Print TEXT padded with spaces to WIDTH terminal columns, on the right of the text or
+ * (RIGHT_ALIGN) on its left, so that Chinese and ASCII columns line up. */
+void tdb_print_cell(FILE *out, const char *text, int width, bool right_align);
 
 /* Select the locale from the environment and bind the "themedb" message catalogue.
  * ARGV0 locates a catalogue installed beside the binary. */

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "cli.h"
 #include "log.h"
 
@@ -19,6 +21,7 @@ static const command commands[] = {
     {"summary", tdb_cmd_summary, N_("print the row counts of a theme database")},
     {"version", tdb_cmd_version, N_("print the version")},
     {"check-id", tdb_cmd_check_id, N_("check ID numbers, credit codes, VINs, plates and other identifiers")},
+    {"hash", tdb_cmd_hash, N_("print a content hash of every table of a theme database")},
     {"address", tdb_cmd_address, N_("normalize or compare Chinese addresses")},
     {"report", tdb_cmd_report, N_("print the data-quality report of a theme database, or write it as HTML")},
     {"export", tdb_cmd_export, N_("write a table of a theme database as CSV, such as one department's work orders")},
@@ -43,6 +46,9 @@ int tdb_cmd_version(int argc, char **argv)
 int main(int argc, char **argv)
 {
     tdb_i18n_init(argv[0]);
+    /* SQLite's memory statistics take a global mutex on every allocation and free, and
+     * themedb never reads them. The setting must precede the first use of SQLite. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
     if (argc < 2) {
         print_usage(stderr);

@@ -1,7 +1,7 @@
 /* Manifest loading and checking.
  *
  * inih (as Debian builds it) does not pass line numbers to the handler, so the loader
- * first scans the file for section headers and keys and remembers their lines; every
+ * first scans the file for section headers and keys and remembers their lines. Every
  * problem message can then name the line it is about. All values are collected first
  * and checked afterwards, because a source's `kind` may come after its columns. */
 #define _DEFAULT_SOURCE
@@ -122,8 +122,8 @@ static tdb_status index_lines(load_context *context, const char *text)
         entry->key = tdb_strdup(key);
         entry->line = line_number;
         entry->uses = 0;
+        context->key_line_count++; /* counted even when a copy failed, so that it is freed */
         TDB_FAIL_IF(entry->section == NULL || entry->key == NULL, TDB_ERR_NOMEM);
-        context->key_line_count++;
     }
 cleanup:
     return status;
@@ -432,7 +432,20 @@ static void check_source_path(load_context *context, tdb_source_config *config,
         add_problem(context, line, _("file is not readable: %s (%s)"), config->path, strerror(errno));
 }
 
+static void check_source_settings(load_context *context, const raw_source *raw,
+                                  tdb_source_config *config);
+
+/* Check one source section. Its header can be checked too when its kind is known and
+ * its file is readable, even if some column keys have problems. */
 static void check_source(load_context *context, const raw_source *raw, tdb_source_config *config)
+{
+    check_source_settings(context, raw, config);
+    config->usable = config->kind != TDB_KIND_COUNT && config->path != NULL &&
+                     config->format != NULL && access(config->path, R_OK) == 0;
+}
+
+static void check_source_settings(load_context *context, const raw_source *raw,
+                                  tdb_source_config *config)
 {
     config->line = raw->line;
     config->delimiter = ',';
@@ -460,6 +473,7 @@ static void check_source(load_context *context, const raw_source *raw, tdb_sourc
         return;
     }
     check_source_path(context, config, raw);
+    if (context->status != TDB_OK) return; /* out of memory: config->format may be NULL */
     for (size_t i = 0; i < raw->entry_count; i++)
         apply_source_key(context, config, raw->keys[i], raw->values[i], raw->lines[i]);
 
@@ -519,8 +533,18 @@ static tdb_status read_whole_file(const char *path, tdb_buf *out)
     return status;
 }
 
-/* Blank out comment lines, keeping line numbers, and report lines that inih would
- * split: Debian's libinih reads lines of at most INI_MAX_LINE bytes. */
+/* Remove the LENGTH bytes of LINE from TEXT and keep its newline, so that the lines
+ * after it keep their numbers. */
+static void empty_line(tdb_buf *text, char *line, size_t length)
+{
+    size_t after = text->len - (size_t)(line - text->data) - length;
+    memmove(line, line + length, after + 1); /* with the terminating NUL */
+    text->len -= length;
+}
+
+/* Empty comment lines, keeping line numbers, and report lines that inih would split.
+ * Debian's libinih reads lines of at most INI_MAX_LINE bytes. It counts the rest of a
+ * longer line as a line of its own, which would shift every later line number. */
 static tdb_status prepare_for_inih(load_context *context, tdb_buf *text)
 {
     char *line = text->data;
@@ -529,11 +553,12 @@ static tdb_status prepare_for_inih(load_context *context, tdb_buf *text)
         char *end = memchr(line, '\n', (size_t)(text->data + text->len - line));
         size_t length = end ? (size_t)(end - line) : strlen(line);
         size_t start = strspn(line, " \t");
-        if (start < length && (line[start] == ';' || line[start] == '#')) {
-            memset(line, ' ', length);
-        } else if (length >= INI_MAX_LINE - 1) {
+        bool comment = start < length && (line[start] == ';' || line[start] == '#');
+        if (!comment && length >= INI_MAX_LINE - 1)
             add_problem(context, number, _("line is longer than %d bytes; shorten it"), INI_MAX_LINE - 2);
-            memset(line, ' ', length);
+        if (comment || length >= INI_MAX_LINE - 1) {
+            empty_line(text, line, length);
+            if (end != NULL) end = line;
         }
         if (end == NULL) break;
         line = end + 1;
@@ -600,7 +625,12 @@ static tdb_status manifest_create(const char *path, tdb_manifest **out)
     return TDB_OK;
 }
 
-tdb_status tdb_manifest_load(const char *path, tdb_manifest **out, tdb_buf *problems)
+static void check_one_header(load_context *context, tdb_source_config *config);
+
+/* Load PATH; with CHECK_HEADERS, also check the header of every source whose own
+ * settings are fine, even when other parts of the manifest have problems. */
+static tdb_status load_manifest(const char *path, tdb_manifest **out, tdb_buf *problems,
+                                bool check_headers)
 {
     tdb_status status = TDB_OK;
     tdb_buf text = {0};
@@ -641,6 +671,12 @@ tdb_status tdb_manifest_load(const char *path, tdb_manifest **out, tdb_buf *prob
     }
     check_duplicates(&context);
     TDB_FORWARD(context.status);
+    for (size_t i = 0; check_headers && i < manifest->source_count; i++) {
+        tdb_source_config *config = &manifest->sources[i];
+        if (!config->usable || strcmp(config->format, "csv") != 0) continue;
+        check_one_header(&context, config);
+        TDB_FORWARD(context.status);
+    }
     if (context.problem_count > 0) status = TDB_ERR_INVALID;
 
 cleanup:
@@ -652,6 +688,16 @@ cleanup:
         tdb_manifest_free(manifest);
     }
     return status;
+}
+
+tdb_status tdb_manifest_load(const char *path, tdb_manifest **out, tdb_buf *problems)
+{
+    return load_manifest(path, out, problems, false);
+}
+
+tdb_status tdb_manifest_load_checked(const char *path, tdb_manifest **out, tdb_buf *problems)
+{
+    return load_manifest(path, out, problems, true);
 }
 
 /* ---- header check -------------------------------------------------------------- */
@@ -698,6 +744,10 @@ static void check_one_header(load_context *context, tdb_source_config *config)
         add_problem(context, config->line, _("%s is empty: expected a header line"), config->path);
     } else if (status != TDB_OK) {
         add_problem(context, config->line, _("cannot read %s: %s"), config->path, tdb_csv_error_message(reader));
+    } else if (header.error != NULL && strcmp(header.error, "invalid_encoding") == 0 &&
+               config->encoding == TDB_CSV_UTF8) {
+        add_problem(context, config->line, _("the header of %s is not valid UTF-8; if the file was saved from Excel or another Windows program, add encoding = gb18030 to [source %s]"),
+                    config->path, config->name);
     } else if (header.error != NULL) {
         add_problem(context, config->line, _("the header of %s is unreadable (%s)"), config->path, header.error);
     } else {

@@ -26,6 +26,7 @@ typedef struct tdb_source_config {
     int column_lines[TDB_MAX_FIELDS];
     int header_index[TDB_MAX_FIELDS]; /* filled by tdb_manifest_check_headers; -1 when unmapped */
     size_t header_field_count;        /* number of columns in the file's header */
+    bool usable;                      /* kind known and file readable, so its header can be checked */
 } tdb_source_config;
 
 typedef struct tdb_manifest {
@@ -51,6 +52,11 @@ typedef struct tdb_manifest {
  * TDB_ERR_INVALID when PROBLEMS lists some (then *MANIFEST is NULL), or
  * TDB_ERR_NOMEM. */
 tdb_status tdb_manifest_load(const char *path, tdb_manifest **manifest, tdb_buf *problems);
+
+/* The same as tdb_manifest_load, then the header check of tdb_manifest_check_headers
+ * on every source whose own settings are fine, so that one run lists the problems of
+ * the manifest and of the headers together. */
+tdb_status tdb_manifest_load_checked(const char *path, tdb_manifest **manifest, tdb_buf *problems);
 
 /* Open every CSV source and check its header: every mapped column must exist, and the
  * key column must be mapped. Fills header_index. Problems go to PROBLEMS as above.

@@ -101,6 +101,22 @@ static bool is_separator(int32_t cp, const char *separators)
     return false;
 }
 
+/* Append DATE (YYYYMMDD) as YYYY-MM-DD. Dates are frequent cells, and printf showed
+ * in the profile of the normalize stage. */
+static tdb_status append_iso_date(tdb_buf *out, int date)
+{
+    int year = date / 10000;
+    if (year < 0 || year > 9999)
+        return tdb_buf_printf(out, "%04d-%02d-%02d", year, date / 100 % 100, date % 100);
+    int month = date / 100 % 100;
+    int day = date % 100;
+    char text[10] = {(char)('0' + year / 1000), (char)('0' + year / 100 % 10),
+                     (char)('0' + year / 10 % 10), (char)('0' + year % 10), '-',
+                     (char)('0' + month / 10), (char)('0' + month % 10), '-',
+                     (char)('0' + day / 10), (char)('0' + day % 10)};
+    return tdb_buf_append(out, text, sizeof text);
+}
+
 static tdb_status normalize_date(tdb_norm_context *context, const char *raw, size_t length,
                                  tdb_norm_output *out)
 {
@@ -118,7 +134,7 @@ static tdb_status normalize_date(tdb_norm_context *context, const char *raw, siz
         out->reason = "date_too_old";
         out->flags &= ~(unsigned)TDB_NORM_VALID;
     }
-    return tdb_buf_printf(scratch, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
+    return append_iso_date(scratch, date);
 }
 
 static tdb_status normalize_gender(tdb_norm_context *context, const char *raw, size_t length,
@@ -167,7 +183,7 @@ static tdb_id_kind identifier_kind(tdb_field_type type)
 
 /* Check one identifier. The cell keeps the normal form when the value is valid and
  * the best-effort candidate otherwise, so that a mistyped ID can still be matched
- * by the fuzzy linker; the reason says what is wrong. The detected kind goes into
+ * by the fuzzy linker; the reason code names what is wrong. The detected kind goes into
  * the upper bits of the flags for the typed joins. */
 static tdb_status normalize_identifier(tdb_norm_context *context, tdb_field_type type,
                                        const char *raw, size_t length, tdb_norm_output *out)
@@ -179,7 +195,7 @@ static tdb_status normalize_identifier(tdb_norm_context *context, tdb_field_type
     tdb_id_check(raw, length, identifier_kind(type), &options, &result);
 
     if (strcmp(result.reason, "placeholder") == 0) {
-        /* A placeholder ID identifies nobody: keep it only in the raw column. */
+        /* A placeholder ID identifies no one, so it stays only in the raw column. */
         out->reason = "placeholder";
         out->flags = TDB_NORM_PLACEHOLDER;
         return TDB_OK;

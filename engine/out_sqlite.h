@@ -26,6 +26,12 @@ tdb_status tdb_writer_insert(tdb_writer *writer, sqlite3_stmt *statement);
 void tdb_bind_text(sqlite3_stmt *statement, int index, const char *text, size_t length);
 void tdb_bind_cstr(sqlite3_stmt *statement, int index, const char *text);
 
+/* Create the indexes of schemas/indexes.sql on TABLE and run ANALYZE on it, inside the
+ * load transaction. Call it once TABLE is fully loaded, so each index is built in one
+ * pass, and the work overlaps with later stages when the writer runs on its own
+ * thread. tdb_writer_finish does the same for the tables not named here. */
+tdb_status tdb_writer_index_table(tdb_writer *writer, const char *table);
+
 /* Commit, create indexes and views, run ANALYZE, close, and rename the temporary file
  * over the target. The writer is freed whatever the result. */
 tdb_status tdb_writer_finish(tdb_writer *writer, tdb_buf *message);

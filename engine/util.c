@@ -168,6 +168,11 @@ int32_t tdb_utf8_next(const char *text, size_t length, size_t *pos)
 
 bool tdb_utf8_valid(const char *text, size_t length)
 {
+    return tdb_utf8_invalid_offset(text, length) == length;
+}
+
+size_t tdb_utf8_invalid_offset(const char *text, size_t length)
+{
     const unsigned char *bytes = (const unsigned char *)text;
     size_t pos = 0;
     while (pos < length) {
@@ -200,17 +205,17 @@ bool tdb_utf8_valid(const char *text, size_t length)
             minimum = 0x10000;
             cp = lead & 0x07;
         } else {
-            return false;
+            return pos;
         }
         for (size_t i = 1; i <= count; i++) {
-            if (pos + i >= length || (bytes[pos + i] & 0xC0) != 0x80) return false;
+            if (pos + i >= length || (bytes[pos + i] & 0xC0) != 0x80) return pos;
             cp = (cp << 6) | (bytes[pos + i] & 0x3F);
         }
         /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid. */
-        if (cp < minimum || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return false;
+        if (cp < minimum || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return pos;
         pos += count + 1;
     }
-    return true;
+    return length;
 }
 
 size_t tdb_utf8_decode(const char *text, size_t length, int32_t *out, size_t capacity)

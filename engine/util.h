@@ -89,6 +89,10 @@ int32_t tdb_utf8_next(const char *text, size_t length, size_t *pos);
 /* Return true when TEXT[0..LENGTH) is valid UTF-8. */
 bool tdb_utf8_valid(const char *text, size_t length);
 
+/* Return the byte offset of the first invalid UTF-8 sequence in TEXT[0..LENGTH), or
+ * LENGTH when there is none. */
+size_t tdb_utf8_invalid_offset(const char *text, size_t length);
+
 /* Decode TEXT[0..LENGTH) into at most CAPACITY code points in OUT and return the number
  * decoded; invalid bytes become U+FFFD. */
 size_t tdb_utf8_decode(const char *text, size_t length, int32_t *out, size_t capacity);

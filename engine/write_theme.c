@@ -241,7 +241,8 @@ static tdb_status write_addresses(writer_context *context)
     for (size_t a = 0; a < registry->address_count; a++) {
         const tdb_address_entry *entry = &registry->addresses[a];
         sqlite3_bind_text(statement, 1, entry->id, -1, SQLITE_STATIC);
-        tdb_bind_cstr(statement, 2, entry->canonical);
+        /* Bound as '' when empty (a text of punctuation only): the column is NOT NULL. */
+        sqlite3_bind_text(statement, 2, entry->canonical ? entry->canonical : "", -1, SQLITE_STATIC);
         tdb_bind_cstr(statement, 3, registry->texts.data + registry->text_offsets[entry->first_text]);
         tdb_bind_cstr(statement, 4, entry->division_code);
         tdb_bind_cstr(statement, 5, entry->level);
@@ -763,26 +764,78 @@ static tdb_status index_links(writer_context *context)
     return status;
 }
 
-tdb_status tdb_write_theme(const tdb_build_state *state, tdb_writer *writer)
+/* Create the indexes of each named table, in order. */
+static tdb_status index_tables(tdb_writer *writer, const char *const *tables, size_t count)
 {
+    tdb_status status = TDB_OK;
+    for (size_t i = 0; i < count; i++) TDB_FORWARD(tdb_writer_index_table(writer, tables[i]));
+cleanup:
+    return status;
+}
+
+tdb_status tdb_write_sources(const tdb_build_state *state, tdb_writer *writer)
+{
+    static const char *const tables[] = {"source_file", "reject", "division"};
+    tdb_status status = TDB_OK;
+    writer_context context = {.state = state, .writer = writer};
+    TDB_FORWARD(write_source_files(&context));
+    TDB_FORWARD(write_rejects(&context));
+    TDB_FORWARD(write_divisions(&context));
+    TDB_FORWARD(index_tables(writer, tables, TDB_ARRAY_LEN(tables)));
+cleanup:
+    return status;
+}
+
+tdb_status tdb_write_lineage(const tdb_build_state *state, tdb_writer *writer)
+{
+    tdb_status status = TDB_OK;
+    writer_context context = {.state = state, .writer = writer};
+    TDB_FORWARD(write_lineage(&context));
+    TDB_FORWARD(tdb_writer_index_table(writer, "lineage"));
+cleanup:
+    return status;
+}
+
+tdb_status tdb_write_assembled(const tdb_build_state *state, tdb_writer *writer)
+{
+    static const char *const tables[] = {"address", "person"};
+    tdb_status status = TDB_OK;
+    writer_context context = {.state = state, .writer = writer};
+    TDB_FORWARD(write_addresses(&context));
+    TDB_FORWARD(write_persons(&context));
+    TDB_FORWARD(index_tables(writer, tables, TDB_ARRAY_LEN(tables)));
+cleanup:
+    return status;
+}
+
+tdb_status tdb_write_linked(const tdb_build_state *state, tdb_writer *writer)
+{
+    static const char *const tables[] = {"legal_entity", "certificate", "vehicle", "housing",
+                                         "housing_owner", "link"};
     tdb_status status = TDB_OK;
     writer_context context = {.state = state, .writer = writer};
     TDB_FORWARD(index_links(&context));
     TDB_FORWARD(index_certificate_subjects(&context));
-    TDB_FORWARD(write_source_files(&context));
-    TDB_FORWARD(write_rejects(&context));
-    TDB_FORWARD(write_divisions(&context));
-    TDB_FORWARD(write_addresses(&context));
-    TDB_FORWARD(write_persons(&context));
     TDB_FORWARD(write_legal_entities(&context));
     TDB_FORWARD(write_certificates(&context));
     TDB_FORWARD(write_vehicles(&context));
     TDB_FORWARD(write_housing(&context));
     TDB_FORWARD(write_links(&context));
     TDB_FORWARD(write_link_models(&context));
-    TDB_FORWARD(write_lineage(&context));
+    TDB_FORWARD(index_tables(writer, tables, TDB_ARRAY_LEN(tables)));
 cleanup:
     tdb_key_index_free(&context.link_index);
     tdb_key_index_free(&context.cert_subject);
+    return status;
+}
+
+tdb_status tdb_write_theme(const tdb_build_state *state, tdb_writer *writer)
+{
+    tdb_status status = TDB_OK;
+    TDB_FORWARD(tdb_write_sources(state, writer));
+    TDB_FORWARD(tdb_write_lineage(state, writer));
+    TDB_FORWARD(tdb_write_assembled(state, writer));
+    TDB_FORWARD(tdb_write_linked(state, writer));
+cleanup:
     return status;
 }

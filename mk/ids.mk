@@ -8,7 +8,7 @@ $(BENCH_ID): bench/bench_id.c include/themedb/id.h engine/util.h $(BUILD)/libthe
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libthemedb.a $(LDFLAGS_ALL) $(LIBS)
 
 .PHONY: bench-id
-bench-id: $(BENCH_ID)
+bench-id: $(BENCH_ID) ## Run the identifier validation benchmark
 	$(BENCH_ID)
 
 bench: bench-id

@@ -58,7 +58,7 @@ CREATE TABLE division (
 CREATE TABLE address (
     address_id TEXT PRIMARY KEY,      -- 'A' + hex XXH3 of the canonical components
     canonical TEXT NOT NULL,
-    raw_example TEXT NOT NULL,        -- one raw spelling that normalized to this address
+    raw_example TEXT NOT NULL,        -- the first address text (after text folding) that normalized to this address
     division_code TEXT,               -- 12 digits, deepest resolved division
     level TEXT NOT NULL,              -- deepest resolved level or 'none'
     province TEXT, city TEXT, county TEXT, town TEXT, village TEXT, grp TEXT, devzone TEXT,
@@ -226,7 +226,8 @@ CREATE TABLE link (
 
 -- The Fellegi-Sunter models the fuzzy links were scored with: for each compared field
 -- and level, P(level | match), P(level | non-match) and the weight log2(m / u). The row
--- with field 'prior' holds the share of candidate pairs that match (m) and its weight.
+-- with field 'prior' contains lambda, the probability that a random (department record,
+-- base record) pair matches (m), 1 - lambda (u) and its weight log2(lambda / (1 - lambda)).
 CREATE TABLE link_model (
     model TEXT NOT NULL,              -- person or legal_entity
     field TEXT NOT NULL,

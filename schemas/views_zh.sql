@@ -1,10 +1,11 @@
 -- Chinese-named views over the main tables, for users who query in Chinese.
--- Column names are Chinese too; the English tables stay the stable interface.
+-- Column names and coded values (match method, owner type, severity, level) are
+-- Chinese too; the English tables stay the stable interface.
 
 CREATE VIEW 车辆主题库 AS
 SELECT vehicle_id AS 车辆标识, plate AS 号牌号码, plate_type AS 号牌种类, vin AS 车辆识别代号,
-       owner_name AS 所有人, owner_id AS 所有人证件号码, owner_kind AS 所有人类型,
-       owner_match AS 关联方式, owner_address_id AS 住所地址标识, brand AS 品牌型号,
+       owner_name AS 所有人, owner_id AS 所有人证件号码, CASE owner_kind WHEN 'person' THEN '自然人' WHEN 'legal_entity' THEN '法人' END AS 所有人类型,
+       CASE owner_match WHEN 'exact' THEN '精确' WHEN 'fuzzy' THEN '模糊' ELSE '未关联' END AS 关联方式, owner_address_id AS 住所地址标识, brand AS 品牌型号,
        vehicle_type AS 车辆类型, use_nature AS 使用性质, status AS 状态,
        registered_on AS 初次登记日期, updated_at AS 更新时间
 FROM vehicle;
@@ -17,12 +18,13 @@ FROM housing;
 
 CREATE VIEW 房屋权利人 AS
 SELECT housing_id AS 房屋标识, seq AS 序号, owner_name AS 权利人, owner_id AS 权利人证件号,
-       owner_kind AS 权利人类型, owner_match AS 关联方式
+       CASE owner_kind WHEN 'person' THEN '自然人' WHEN 'legal_entity' THEN '法人' END AS 权利人类型, CASE owner_match WHEN 'exact' THEN '精确' WHEN 'fuzzy' THEN '模糊' ELSE '未关联' END AS 关联方式
 FROM housing_owner;
 
 CREATE VIEW 地址主题库 AS
 SELECT address_id AS 地址标识, canonical AS 标准地址, division_code AS 行政区划代码,
-       level AS 解析层级, province AS 省, city AS 市, county AS 县区, town AS 乡镇街道,
+       CASE level WHEN 'province' THEN '省' WHEN 'city' THEN '市' WHEN 'county' THEN '县区'
+            WHEN 'town' THEN '乡镇街道' WHEN 'village' THEN '村社区' ELSE '未解析' END AS 解析层级, province AS 省, city AS 市, county AS 县区, town AS 乡镇街道,
        village AS 村社区, grp AS 组, road AS 路街巷, road_no AS 门牌号, estate AS 小区,
        building AS 楼栋, unit AS 单元, floor AS 楼层, room AS 房间, longitude AS 经度,
        latitude AS 纬度, persons_registered AS 户籍人数, persons_residing AS 居住人数,
@@ -43,13 +45,13 @@ FROM legal_entity;
 
 CREATE VIEW 电子证照 AS
 SELECT cert_id AS 证照标识, cert_type AS 证照类型, cert_number AS 证照编号,
-       holder_name AS 持证主体, holder_id AS 持证主体代码, holder_match AS 关联方式,
+       holder_name AS 持证主体, holder_id AS 持证主体代码, CASE holder_match WHEN 'exact' THEN '精确' WHEN 'fuzzy' THEN '模糊' ELSE '未关联' END AS 关联方式,
        issuer AS 发证机关, issued_on AS 发证日期, valid_until AS 有效期至
 FROM certificate;
 
 CREATE VIEW 数据质量问题工单 AS
 SELECT issue_id AS 工单编号, source AS 数据来源, department AS 责任部门, line AS 行号,
-       field AS 字段, value AS 问题值, rule AS 规则, severity AS 严重程度,
+       field AS 字段, value AS 问题值, rule AS 规则, CASE severity WHEN 'error' THEN '错误' WHEN 'warning' THEN '警告' WHEN 'info' THEN '提示' END AS 严重程度,
        message_zh AS 问题描述, suggestion AS 建议值
 FROM quality_issue;
 
@@ -59,7 +61,9 @@ SELECT source AS 数据来源, field AS 字段, dimension AS 维度, numerator A
 FROM quality_metric;
 
 CREATE VIEW 关联关系 AS
-SELECT link_type AS 关联类型, from_table AS 来源表, from_id AS 来源标识, to_kind AS 目标类型,
+SELECT CASE link_type WHEN 'vehicle_owner' THEN '车辆所有人' WHEN 'housing_owner' THEN '房屋权利人'
+            WHEN 'certificate_holder' THEN '证照持有人' WHEN 'legal_rep' THEN '法定代表人' END AS 关联类型,
+       from_table AS 来源表, from_id AS 来源标识, CASE to_kind WHEN 'person' THEN '自然人' WHEN 'legal_entity' THEN '法人' END AS 目标类型,
        to_id AS 目标标识, rule AS 规则, probability AS 匹配概率
 FROM link;
 

@@ -276,9 +276,12 @@ static void em_converges_synthetic(void **state)
 
     assert_true(result->stats.em_converged);
     assert_true(result->stats.em_iterations > 1);
-    /* 300 queries copy a base record, and blocking pairs each with its original. */
-    double match_share = 300.0 / (double)result->stats.candidate_pairs;
-    assert_true(fabs(result->model.lambda - match_share) < 0.05);
+    /* 300 queries copy a base record, and blocking pairs each with its original. The
+     * prior is the chance that a random (query, base) pair is one of them. */
+    double pair_space = (double)people.query_count * (double)people.base_count;
+    assert_true(fabs(result->model.expected_matches - 300.0) < 15.0);
+    assert_true(fabs(result->model.lambda * pair_space - result->model.expected_matches) < 1e-6);
+    assert_int_equal(result->model.query_count, people.query_count);
     assert_true(result->model.m[TDB_LINK_ID_NUMBER][0] > result->model.u[TDB_LINK_ID_NUMBER][0]);
     assert_true(result->model.weight[TDB_LINK_NAME][0] > 0);
     assert_true(result->model.weight[TDB_LINK_NAME][3] < 0);
@@ -332,43 +335,60 @@ static void id_deletion_finds_transposition(void **state)
     free_population(&people);
 }
 
-/* 300 base records share one phone; the query shares it and has a name close to one
- * of them. The phone is generic, so it neither blocks nor weighs. */
+/* 300 base records share one phone; a query shares it and has a name close to one
+ * of them. The phone is generic, so it neither blocks nor weighs. The records sit in
+ * a population, because m and u need more than one pair. */
 static void shared_phone_no_link(void **state)
 {
     (void)state;
     enum { SHARED = 300 };
     static char names[SHARED][32];
-    tdb_link_record base[SHARED + 1];
+    population people;
+    make_population(&people, 600, 60);
+    size_t first = people.base_count;
+    size_t base_count = first + SHARED + 1, query_count = people.query_count + 2;
+    tdb_link_record *base = calloc(base_count, sizeof *base);
+    tdb_link_record *queries = calloc(query_count, sizeof *queries);
+    memcpy(base, people.base_records, people.base_count * sizeof *base);
+    memcpy(queries, people.query_records, people.query_count * sizeof *queries);
     for (size_t i = 0; i < SHARED; i++) {
         snprintf(names[i], sizeof names[i], "%s%s%s", surnames[i % 10], given[i / 10 % 20],
                  given[i % 20]);
-        base[i] = (tdb_link_record){names[i], NULL, NULL, "13800138000", NULL, NULL};
+        base[first + i] = (tdb_link_record){names[i], NULL, NULL, "13800138000", NULL, NULL};
     }
-    base[SHARED] = (tdb_link_record){"张玮", NULL, NULL, "13902020202", NULL, NULL};
-    base[0].name = "张玮";
-    tdb_link_record queries[] = {
-        {"张伟", NULL, NULL, "13800138000", NULL, NULL},
-        {"张伟", NULL, NULL, "13902020202", NULL, NULL},
-    };
+    base[first].name = "张玮";
+    base[first + SHARED] = (tdb_link_record){"张玮", NULL, NULL, "13902020202", NULL, NULL};
+    queries[query_count - 2] = (tdb_link_record){"张伟", NULL, NULL, "13800138000", NULL, NULL};
+    queries[query_count - 1] = (tdb_link_record){"张玮", NULL, NULL, "13902020202", NULL, NULL};
     tdb_link_config config;
     tdb_link_config_init(&config);
     config.threshold = 0.5;
     tdb_link_result *result = NULL;
-    assert_int_equal(tdb_link_run(&config, base, SHARED + 1, queries, 2, &result), TDB_OK);
+    assert_int_equal(tdb_link_run(&config, base, base_count, queries, query_count, &result),
+                     TDB_OK);
 
     assert_int_equal(result->stats.generic_values[TDB_LINK_PHONE], SHARED + 1);
     /* The shared phone gives no link; the phone held by one record does. */
-    assert_int_equal(result->match_count, 1);
-    assert_int_equal(result->matches[0].query, 1);
-    assert_int_equal(result->matches[0].base, SHARED);
+    const tdb_link_match *shared = NULL, *own = NULL;
+    for (size_t i = 0; i < result->match_count; i++) {
+        if (result->matches[i].query == query_count - 2) shared = &result->matches[i];
+        if (result->matches[i].query == query_count - 1) own = &result->matches[i];
+    }
+    assert_null(shared);
+    assert_non_null(own);
+    assert_int_equal(own->base, first + SHARED);
 
     tdb_link_explanation explanation;
-    assert_int_equal(tdb_link_score_pair(result, &queries[0], &base[0], &explanation), TDB_OK);
+    assert_int_equal(tdb_link_score_pair(result, &queries[query_count - 2], &base[first],
+                                         &explanation),
+                     TDB_OK);
     assert_int_equal(explanation.levels[TDB_LINK_PHONE], TDB_LINK_LEVEL_NULL);
     assert_true(explanation.field_weights[TDB_LINK_PHONE] == 0.0);
     assert_true(explanation.generic_fields & (1u << TDB_LINK_PHONE));
     tdb_link_result_free(result);
+    free(base);
+    free(queries);
+    free_population(&people);
 }
 
 /* A company's mistyped credit code on 80 vehicle records, all under its own name:
@@ -556,7 +576,9 @@ static void match_weight_adds_up(void **state)
 }
 
 /* Two base records named 林刚 in one village, and a query with that name and
- * village only: each candidate is as likely as the other, so neither is linked. */
+ * village only: each candidate is as likely as the other, so neither is linked. The
+ * threshold is 0.5, because a name and a village alone stay under a higher one
+ * (name_village_needs_more), and this test is about the tie. */
 static void ambiguous_twins_unlinked(void **state)
 {
     (void)state;
@@ -575,6 +597,7 @@ static void ambiguous_twins_unlinked(void **state)
 
     tdb_link_config config;
     tdb_link_config_init(&config);
+    config.threshold = 0.5;
     tdb_link_result *result = NULL;
     assert_int_equal(tdb_link_run(&config, base, base_count, queries, query_count, &result),
                      TDB_OK);
@@ -591,6 +614,84 @@ static void ambiguous_twins_unlinked(void **state)
     for (size_t i = 0; i < result->match_count; i++)
         linked += result->matches[i].query == query_count - 1;
     assert_int_equal(linked, 1);
+    tdb_link_result_free(result);
+    free(base);
+    free(queries);
+    free_population(&people);
+}
+
+/* In a base of 20,000 persons in 200 villages, eight are named 林刚, one of them in
+ * 第003村. A name and a village alone then leave about one chance in twenty that the
+ * query is another person, so the pair stays under 0.99; the ID with one digit
+ * mistyped on top of them is enough. The old prior, the share of matches among
+ * blocked pairs (near 1 here), linked both. */
+static void name_village_needs_more(void **state)
+{
+    (void)state;
+    enum { NAMESAKES = 8, VILLAGES = 200 };
+    static const char *const ids[NAMESAKES] = {
+        "441622195001053834", "441622196103175053", "441622197206118214",
+        "441622198309273396", "441622194411306575", "441622195512214118",
+        "441622196601096532", "441622197707187791",
+    };
+    static char villages_of[NAMESAKES][16];
+    population people;
+    make_population(&people, 20000, 2000);
+    for (size_t i = 0; i < people.base_count; i++)
+        snprintf(people.base[i].address, sizeof people.base[i].address, "第%03zu村", i % VILLAGES);
+    for (size_t i = 0; i < people.query_count; i++) {
+        size_t village = people.truth[i] >= 0 ? (size_t)people.truth[i] % VILLAGES : i % VILLAGES;
+        snprintf(people.queries[i].address, sizeof people.queries[i].address, "第%03zu村", village);
+    }
+    size_t first = people.base_count;
+    size_t base_count = first + NAMESAKES, query_count = people.query_count + 2;
+    tdb_link_record *base = calloc(base_count, sizeof *base);
+    tdb_link_record *queries = calloc(query_count, sizeof *queries);
+    memcpy(base, people.base_records, people.base_count * sizeof *base);
+    memcpy(queries, people.query_records, people.query_count * sizeof *queries);
+    for (size_t i = 0; i < NAMESAKES; i++) {
+        snprintf(villages_of[i], sizeof villages_of[i], "第%03zu村", i);
+        base[first + i] = (tdb_link_record){"林刚", ids[i], NULL, NULL, villages_of[i], "M"};
+    }
+    size_t target = first + 3;
+    tdb_link_record name_village = {"林刚", NULL, NULL, NULL, "第003村", NULL};
+    /* The target's ID with its 16th digit mistyped (8 for 3). */
+    tdb_link_record with_id = {"林刚", "441622198309273896", NULL, NULL, "第003村", NULL};
+    queries[query_count - 2] = name_village;
+    queries[query_count - 1] = with_id;
+
+    tdb_link_config config;
+    tdb_link_config_init(&config);
+    config.threshold = 0.99;
+    tdb_link_result *result = NULL;
+    assert_int_equal(tdb_link_run(&config, base, base_count, queries, query_count, &result),
+                     TDB_OK);
+
+    /* The prior is that of a random pair: at most one match per query among all
+     * base records. */
+    assert_true(result->model.lambda <= 1.0 / (double)base_count);
+    assert_true(result->model.prior_weight < -12.0);
+
+    const tdb_link_match *by_name = NULL, *by_id = NULL;
+    for (size_t i = 0; i < result->match_count; i++) {
+        if (result->matches[i].query == query_count - 2) by_name = &result->matches[i];
+        if (result->matches[i].query == query_count - 1) by_id = &result->matches[i];
+    }
+    assert_null(by_name);
+    assert_non_null(by_id);
+    assert_int_equal(by_id->base, target);
+    assert_int_equal(by_id->levels[TDB_LINK_ID_NUMBER], 1);
+    assert_true(by_id->probability >= 0.99);
+
+    /* The name and village pair has evidence: the probability alone keeps it out. */
+    tdb_link_explanation explanation;
+    assert_int_equal(tdb_link_score_pair(result, &name_village, &base[target], &explanation),
+                     TDB_OK);
+    assert_true(explanation.has_evidence);
+    assert_int_equal(explanation.levels[TDB_LINK_NAME], 0);
+    assert_int_equal(explanation.levels[TDB_LINK_ADDRESS], 0);
+    assert_true(explanation.probability < 0.99);
+    assert_true(explanation.probability > 0.5);
     tdb_link_result_free(result);
     free(base);
     free(queries);
@@ -683,6 +784,7 @@ int main(void)
         cmocka_unit_test(one_to_one_uses_base_once),
         cmocka_unit_test(match_weight_adds_up),
         cmocka_unit_test(ambiguous_twins_unlinked),
+        cmocka_unit_test(name_village_needs_more),
         cmocka_unit_test(birth_date_from_id),
         cmocka_unit_test(run_rejects_bad_config),
         cmocka_unit_test(run_reports_nomem),

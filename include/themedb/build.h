@@ -7,7 +7,7 @@
 typedef struct tdb_build_options {
     const char *manifest_path;
     const char *output_path;   /* NULL: the manifest's [build] output, else theme.db beside it */
-    int threads;               /* 0: the manifest's setting, else all cores */
+    int threads;               /* 0: the manifest's setting, else all cores; -1: all cores */
     int as_of;                 /* YYYYMMDD; 0: the manifest's setting, else today (UTC) */
 } tdb_build_options;
 

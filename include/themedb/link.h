@@ -67,7 +67,7 @@ typedef struct tdb_link_config {
                               by more records under more distinct names (or IDs, for a name) */
 } tdb_link_config;
 
-/* Fill CONFIG with the defaults: threshold 0.9, best link, OpenMP default threads,
+/* Fill CONFIG with the defaults: threshold 0.99, best link, OpenMP default threads,
  * seed 1, blocks up to 1000 records, 1 000 000 u samples, 100 EM iterations, tolerance
  * 1e-6, generic_count 50. */
 void tdb_link_config_init(tdb_link_config *config);
@@ -103,8 +103,8 @@ typedef struct tdb_link_stats {
     size_t ambiguous_queries;              /* best link: queries left unlinked because two or more
                                               candidates share the probability */
     size_t links;                          /* matches returned */
-    int em_iterations;
-    int em_converged;                      /* 1 when EM met em_tolerance */
+    int em_iterations;                     /* over the per-rule sessions and the prior's fixed point */
+    int em_converged;                      /* 1 when every session and the prior met em_tolerance */
     int threads;                           /* threads actually used */
     /* Wall-clock seconds per stage: seconds_score covers comparing and weighing the
      * candidate pairs, seconds_sample comparing the random pairs for u, seconds_model
@@ -118,9 +118,12 @@ typedef struct tdb_link_model {
     double m[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS];    /* P(level | match) */
     double u[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS];    /* P(level | non-match) */
     double weight[TDB_LINK_FIELDS][TDB_LINK_MAX_LEVELS]; /* log2(m / u) */
-    double lambda;        /* share of candidate pairs that are matches */
-    double prior_weight;  /* log2(lambda / (1 - lambda)) */
-    size_t base_count;    /* base records, for the name frequency adjustment */
+    double lambda;           /* probability that a random (query, base) pair is a match:
+                                expected_matches / (query_count * base_count) */
+    double prior_weight;     /* log2(lambda / (1 - lambda)) */
+    double expected_matches; /* queries expected to match a base record, at most one each */
+    size_t query_count;      /* query records of the run */
+    size_t base_count;       /* base records, for lambda and the name frequency adjustment */
 } tdb_link_model;
 
 struct tdb_link_frequencies;
