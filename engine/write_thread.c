@@ -28,6 +28,8 @@ struct tdb_write_thread {
     bool aborting;
     bool stopped;                /* the thread has returned */
     char *target;
+    tdb_writer *writer;          /* opened by tdb_write_thread_start, then used by the thread only */
+    tdb_status open_status;
     tdb_status status;           /* first failure */
     tdb_buf message;             /* what the first failure was; written by the thread */
 };
@@ -59,8 +61,8 @@ static void job_done(tdb_write_thread *thread, tdb_status status)
 static void *serve(void *argument)
 {
     tdb_write_thread *thread = argument;
-    tdb_writer *writer = NULL;
-    tdb_status status = tdb_writer_open(thread->target, &writer, &thread->message);
+    tdb_writer *writer = thread->writer;
+    tdb_status status = thread->open_status;
     queued_job job;
 
     while (next_job(thread, &job)) {
@@ -102,9 +104,13 @@ tdb_status tdb_write_thread_start(const char *target, tdb_write_thread **out)
         tdb_free(thread);
         return TDB_ERR_NOMEM;
     }
+    /* The temporary database exists when this returns, before any job runs, so a build
+     * killed later always leaves its temporary file for the next build to remove. */
+    thread->open_status = tdb_writer_open(thread->target, &thread->writer, &thread->message);
     pthread_mutex_init(&thread->mutex, NULL);
     pthread_cond_init(&thread->changed, NULL);
     if (pthread_create(&thread->thread, NULL, serve, thread) != 0) {
+        tdb_writer_abort(thread->writer);
         pthread_cond_destroy(&thread->changed);
         pthread_mutex_destroy(&thread->mutex);
         tdb_free(thread->target);
