@@ -119,10 +119,10 @@ static void add_timing(tdb_build_state *state, const char *stage, double started
 
 /* Test hook: when THEMEDB_TEST_PAUSE names STAGE, the process stops itself with
  * SIGSTOP at that point, so that a test can kill it there with SIGKILL (or resume it
- * with SIGCONT). The stages are ingest, normalize, assemble, link, quality, write
- * (every stage has run, and the write thread may still be loading the temporary
- * database) and finish (every row but build_run is written, before the commit, the
- * last indexes and the rename). */
+ * with SIGCONT). The stages are ingest, normalize, assemble, link, quality, write and
+ * finish. At write every stage has run, and the write thread may still be loading the
+ * temporary database. At finish every row but build_run is written, before the commit,
+ * the last indexes and the rename. */
 static void pause_for_test(const tdb_build_state *state, const char *stage)
 {
     if (state->test_pause == NULL || strcmp(state->test_pause, stage) != 0) return;

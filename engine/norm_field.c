@@ -183,7 +183,7 @@ static tdb_id_kind identifier_kind(tdb_field_type type)
 
 /* Check one identifier. The cell keeps the normal form when the value is valid and
  * the best-effort candidate otherwise, so that a mistyped ID can still be matched
- * by the fuzzy linker; the reason code names what is wrong. The detected kind goes into
+ * by the fuzzy linker. The reason code names what is wrong. The detected kind goes into
  * the upper bits of the flags for the typed joins. */
 static tdb_status normalize_identifier(tdb_norm_context *context, tdb_field_type type,
                                        const char *raw, size_t length, tdb_norm_output *out)

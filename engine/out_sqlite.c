@@ -49,7 +49,7 @@ static bool file_size_limit_reached(const char *file_path, unsigned long long *l
     return (unsigned long long)info.st_size + 65536 >= *limit;
 }
 
-static tdb_status sqlite_failure(tdb_writer *writer, const char *what)
+static tdb_status sqlite_failure(tdb_writer *writer, const char *action)
 {
     int code = sqlite3_errcode(writer->db);
     int system_error = sqlite3_system_errno(writer->db);
@@ -66,15 +66,15 @@ static tdb_status sqlite_failure(tdb_writer *writer, const char *what)
         tdb_buf_printf(writer->message, _("cannot write %s: %s (disk full or file size limit reached?)"),
                        writer->temp_path, sqlite3_errmsg(writer->db));
     else
-        tdb_buf_printf(writer->message, _("SQLite failed while %s on %s: %s"), _(what),
+        tdb_buf_printf(writer->message, _("SQLite failed while %s on %s: %s"), _(action),
                        writer->temp_path, sqlite3_errmsg(writer->db));
     return TDB_ERR_SQLITE;
 }
 
-static tdb_status exec(tdb_writer *writer, const char *sql, const char *what)
+static tdb_status exec(tdb_writer *writer, const char *sql, const char *action)
 {
     if (sqlite3_exec(writer->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return sqlite_failure(writer, what);
+        return sqlite_failure(writer, action);
     return TDB_OK;
 }
 

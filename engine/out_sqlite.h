@@ -12,7 +12,7 @@ typedef struct tdb_writer tdb_writer;
 
 /* Create the temporary database for TARGET, create the schema and open the load
  * transaction. Removes temporary files that earlier killed builds left beside TARGET.
- * On failure MESSAGE says why. */
+ * On failure MESSAGE describes the cause. */
 tdb_status tdb_writer_open(const char *target, tdb_writer **writer, tdb_buf *message);
 
 /* Prepare SQL on the writer's connection. */

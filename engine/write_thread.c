@@ -1,6 +1,6 @@
 /* The write thread: a queue of write jobs served by one POSIX thread that owns the
  * SQLite writer. The main thread queues a job as soon as the state it reads is final
- * and goes on with the next stage; the mutex guards only the queue and the flags. */
+ * and goes on with the next stage. The mutex guards only the queue and the flags. */
 #define _POSIX_C_SOURCE 200809L
 #include "write_thread.h"
 

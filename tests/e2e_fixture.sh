@@ -105,7 +105,7 @@ else
 fi
 
 # eval: precision and recall of owner links against the truth. A link whose owner ID
-# is missing rests on the name and the full address; an exact name and village alone
+# is missing rests on the name and the full address. An exact name and village alone
 # stay under the threshold 0.99.
 "$THEMEDB" eval "$db" fixtures/longchuan/truth/links.csv > "$work/eval.txt"
 if awk '$1 == "all" { exit !($6 >= 0.999 && $9 >= 0.995) }' "$work/eval.txt"; then
