@@ -341,6 +341,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     TDB_FORWARD(tdb_link_exact(state));
     TDB_FORWARD(tdb_link_fuzzy(state));
     TDB_FORWARD(tdb_link_through_subject(state));
+    TDB_FORWARD(tdb_index_links(state));
     add_timing(state, "link", stage_start);
     TDB_FORWARD(tdb_write_thread_push(writer, "legal_entity ... link_model", write_linked_job, &jobs));
 
@@ -422,6 +423,7 @@ void tdb_build_state_free(tdb_build_state *state)
     }
     for (size_t i = 0; i < state->links.count; i++) tdb_free(state->links.items[i].field_weights);
     tdb_free(state->links.items);
+    tdb_key_index_free(&state->link_index);
 
     tdb_address_registry *registry = &state->addresses;
     for (size_t a = 0; a < registry->address_count; a++) {

@@ -125,6 +125,7 @@ typedef struct tdb_build_state {
     tdb_entity_set entities[TDB_ENTITY_COUNT];
     uint32_t **row_entity;       /* per table: row -> entity number of the table's kind */
     tdb_link_list links;
+    tdb_key_index link_index;    /* (table, row, seq) -> link number; built once linking is done */
     tdb_link_model link_models[2];   /* fuzzy models: persons, legal entities */
     bool link_model_present[2];
     tdb_address_registry addresses;
@@ -167,6 +168,14 @@ tdb_status tdb_link_through_subject(tdb_build_state *state);
 /* Match the references that exact joins left unlinked, or linked to a record with
  * another name, with the probabilistic linkage module. */
 tdb_status tdb_link_fuzzy(tdb_build_state *state);
+
+/* Index the final links by source row and co-owner position, for tdb_find_link.
+ * Call once, after the last link pass and before anything reads links by row. */
+tdb_status tdb_index_links(tdb_build_state *state);
+
+/* Return the link of RECORD's reference at SEQ (0 for a single owner), or NULL.
+ * Read-only, so safe from several threads once tdb_index_links has run. */
+const tdb_link *tdb_find_link(const tdb_build_state *state, tdb_record_ref record, uint32_t seq);
 
 /* Collect every address text, normalize each distinct one, and attach coordinates
  * from address points and the per-address counts. */

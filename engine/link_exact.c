@@ -293,3 +293,42 @@ cleanup:
     tdb_key_index_free(&holders);
     return status;
 }
+
+/* ---- links by source row ------------------------------------------------------- */
+
+static uint64_t link_site_hash(tdb_record_ref record, uint32_t seq)
+{
+    uint32_t key[3] = {record.table, record.row, seq};
+    return tdb_key_hash(TDB_KEY_TEXT, (const char *)key, sizeof key);
+}
+
+typedef struct link_site_probe {
+    const tdb_build_state *state;
+    tdb_record_ref record;
+    uint32_t seq;
+} link_site_probe;
+
+static bool same_link_site(const void *context, uint32_t number)
+{
+    const link_site_probe *probe = context;
+    const tdb_link *link = &probe->state->links.items[number];
+    return link->record.table == probe->record.table && link->record.row == probe->record.row &&
+           link->seq == probe->seq;
+}
+
+tdb_status tdb_index_links(tdb_build_state *state)
+{
+    tdb_status status = tdb_key_index_init(&state->link_index, state->links.count);
+    for (size_t i = 0; i < state->links.count && status == TDB_OK; i++) {
+        const tdb_link *link = &state->links.items[i];
+        status = tdb_key_index_add(&state->link_index, link_site_hash(link->record, link->seq), (uint32_t)i);
+    }
+    return status;
+}
+
+const tdb_link *tdb_find_link(const tdb_build_state *state, tdb_record_ref record, uint32_t seq)
+{
+    link_site_probe probe = {state, record, seq};
+    uint32_t number = tdb_key_index_find(&state->link_index, link_site_hash(record, seq), same_link_site, &probe);
+    return number == TDB_NONE ? NULL : &state->links.items[number];
+}

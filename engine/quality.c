@@ -6,38 +6,12 @@
 
 #include <string.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include "log.h"
-
-static uint64_t link_hash(tdb_record_ref record, uint32_t seq)
-{
-    uint32_t key[3] = {record.table, record.row, seq};
-    uint64_t hash = XXH3_64bits(key, sizeof key);
-    return hash ? hash : 1;
-}
-
-typedef struct link_probe {
-    const tdb_build_state *state;
-    tdb_record_ref record;
-    uint32_t seq;
-} link_probe;
-
-static bool same_link(const void *context, uint32_t number)
-{
-    const link_probe *probe = context;
-    const tdb_link *link = &probe->state->links.items[number];
-    return link->record.table == probe->record.table && link->record.row == probe->record.row &&
-           link->seq == probe->seq;
-}
 
 const tdb_link *tdb_quality_find_link(const tdb_quality_context *context, tdb_record_ref record,
                                       uint32_t seq)
 {
-    link_probe probe = {context->state, record, seq};
-    uint32_t number = tdb_key_index_find(&context->link_index, link_hash(record, seq), same_link, &probe);
-    return number == TDB_NONE ? NULL : &context->state->links.items[number];
+    return tdb_find_link(context->state, record, seq);
 }
 
 tdb_entity_kind tdb_quality_entity_kind(tdb_kind kind)
@@ -50,19 +24,6 @@ tdb_entity_kind tdb_quality_entity_kind(tdb_kind kind)
     case TDB_KIND_HOUSING: return TDB_ENTITY_HOUSING;
     default: return TDB_ENTITY_COUNT;
     }
-}
-
-static tdb_status index_links(tdb_quality_context *context)
-{
-    tdb_status status = TDB_OK;
-    const tdb_link_list *links = &context->state->links;
-    TDB_FORWARD(tdb_key_index_init(&context->link_index, links->count));
-    for (size_t i = 0; i < links->count; i++) {
-        uint64_t hash = link_hash(links->items[i].record, links->items[i].seq);
-        TDB_FORWARD(tdb_key_index_add(&context->link_index, hash, (uint32_t)i));
-    }
-cleanup:
-    return status;
 }
 
 /* Move the issues of PART to the end of ALL, rebasing their text offsets. */
@@ -99,7 +60,6 @@ tdb_status tdb_quality_run(const tdb_build_state *state, tdb_quality_result *res
     result->counts = tdb_calloc(table_count ? table_count : 1, sizeof *result->counts);
     result->table_count = table_count;
     TDB_FAIL_IF(parts == NULL || statuses == NULL || result->counts == NULL, TDB_ERR_NOMEM);
-    TDB_FORWARD(index_links(&context));
 
     /* NOTE: one task per table, so a build with one large source uses one thread
      * here; splitting tables into fixed row chunks would spread it. */
@@ -119,6 +79,5 @@ cleanup:
     }
     tdb_free(parts);
     tdb_free(statuses);
-    tdb_key_index_free(&context.link_index);
     return status;
 }

@@ -124,7 +124,6 @@ tdb_status tdb_quality_add_line_issue(tdb_quality_issues *issues, uint32_t table
 /* Read-only state shared by the table checks. */
 typedef struct tdb_quality_context {
     const tdb_build_state *state;
-    tdb_key_index link_index;    /* (table, row, seq) -> link number */
     long as_of_days;             /* the build's as_of, in days since 1970-01-01 */
     long freshness_days;         /* updated_at older than this many days is stale */
 } tdb_quality_context;

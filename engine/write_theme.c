@@ -8,15 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include "log.h"
 
 typedef struct writer_context {
     const tdb_build_state *state;
     tdb_writer *writer;
-    tdb_key_index link_index;    /* (table, row, seq) -> link number */
     tdb_key_index cert_subject;  /* certificate subject key -> certificate entity */
 } writer_context;
 
@@ -76,32 +72,9 @@ static long source_line(const tdb_build_state *state, tdb_record_ref record)
     return (long)state->ingest.tables[record.table].lines[record.row];
 }
 
-static uint64_t link_hash(tdb_record_ref record, uint32_t seq)
-{
-    uint32_t key[3] = {record.table, record.row, seq};
-    uint64_t hash = XXH3_64bits(key, sizeof key);
-    return hash ? hash : 1;
-}
-
-typedef struct link_probe {
-    const tdb_build_state *state;
-    tdb_record_ref record;
-    uint32_t seq;
-} link_probe;
-
-static bool same_link(const void *context, uint32_t number)
-{
-    const link_probe *probe = context;
-    const tdb_link *link = &probe->state->links.items[number];
-    return link->record.table == probe->record.table && link->record.row == probe->record.row &&
-           link->seq == probe->seq;
-}
-
 static const tdb_link *find_link(const writer_context *context, tdb_record_ref record, uint32_t seq)
 {
-    link_probe probe = {context->state, record, seq};
-    uint32_t number = tdb_key_index_find(&context->link_index, link_hash(record, seq), same_link, &probe);
-    return number == TDB_NONE ? NULL : &context->state->links.items[number];
+    return tdb_find_link(context->state, record, seq);
 }
 
 static const char *entity_kind_name(tdb_entity_kind kind)
@@ -754,16 +727,6 @@ cleanup:
     return status;
 }
 
-static tdb_status index_links(writer_context *context)
-{
-    const tdb_link_list *links = &context->state->links;
-    tdb_status status = tdb_key_index_init(&context->link_index, links->count);
-    for (size_t i = 0; i < links->count && status == TDB_OK; i++)
-        status = tdb_key_index_add(&context->link_index,
-                                   link_hash(links->items[i].record, links->items[i].seq), (uint32_t)i);
-    return status;
-}
-
 /* Create the indexes of each named table, in order. */
 static tdb_status index_tables(tdb_writer *writer, const char *const *tables, size_t count)
 {
@@ -814,7 +777,6 @@ tdb_status tdb_write_linked(const tdb_build_state *state, tdb_writer *writer)
                                          "housing_owner", "link"};
     tdb_status status = TDB_OK;
     writer_context context = {.state = state, .writer = writer};
-    TDB_FORWARD(index_links(&context));
     TDB_FORWARD(index_certificate_subjects(&context));
     TDB_FORWARD(write_legal_entities(&context));
     TDB_FORWARD(write_certificates(&context));
@@ -824,7 +786,6 @@ tdb_status tdb_write_linked(const tdb_build_state *state, tdb_writer *writer)
     TDB_FORWARD(write_link_models(&context));
     TDB_FORWARD(index_tables(writer, tables, TDB_ARRAY_LEN(tables)));
 cleanup:
-    tdb_key_index_free(&context.link_index);
     tdb_key_index_free(&context.cert_subject);
     return status;
 }
