@@ -339,6 +339,7 @@ static tdb_status run_stages(tdb_build_state *state, const char *output, time_t 
     stage_start = tdb_now();
     pause_for_test(state, "link");
     TDB_FORWARD(tdb_link_exact(state));
+    TDB_FORWARD(tdb_index_links(state)); /* the fuzzy pass looks up the exact links */
     TDB_FORWARD(tdb_link_fuzzy(state));
     TDB_FORWARD(tdb_link_through_subject(state));
     TDB_FORWARD(tdb_index_links(state));

@@ -166,11 +166,13 @@ tdb_status tdb_link_exact(tdb_build_state *state);
 tdb_status tdb_link_through_subject(tdb_build_state *state);
 
 /* Match the references that exact joins left unlinked, or linked to a record with
- * another name, with the probabilistic linkage module. */
+ * another name, with the probabilistic linkage module. The exact links must be
+ * indexed with tdb_index_links first. */
 tdb_status tdb_link_fuzzy(tdb_build_state *state);
 
-/* Index the final links by source row and co-owner position, for tdb_find_link.
- * Call once, after the last link pass and before anything reads links by row. */
+/* Index the links by source row and co-owner position, for tdb_find_link, replacing
+ * any earlier index. Call again after a pass adds links and before anything reads
+ * links by row. */
 tdb_status tdb_index_links(tdb_build_state *state);
 
 /* Return the link of RECORD's reference at SEQ (0 for a single owner), or NULL.

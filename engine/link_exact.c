@@ -318,6 +318,7 @@ static bool same_link_site(const void *context, uint32_t number)
 
 tdb_status tdb_index_links(tdb_build_state *state)
 {
+    tdb_key_index_free(&state->link_index);
     tdb_status status = tdb_key_index_init(&state->link_index, state->links.count);
     for (size_t i = 0; i < state->links.count && status == TDB_OK; i++) {
         const tdb_link *link = &state->links.items[i];

@@ -110,26 +110,6 @@ static size_t part_count(const char *value, size_t length)
     return count;
 }
 
-static uint64_t site_hash(tdb_record_ref record, uint32_t seq)
-{
-    uint32_t key[3] = {record.table, record.row, seq};
-    return tdb_key_hash(TDB_KEY_TEXT, (const char *)key, sizeof key);
-}
-
-typedef struct site_probe {
-    const tdb_link_list *links;
-    tdb_record_ref record;
-    uint32_t seq;
-} site_probe;
-
-static bool same_site(const void *context, uint32_t number)
-{
-    const site_probe *probe = context;
-    const tdb_link *link = &probe->links->items[number];
-    return link->record.table == probe->record.table && link->record.row == probe->record.row &&
-           link->seq == probe->seq;
-}
-
 /* Name of the record an exact link points to. */
 static const char *target_name(const tdb_build_state *state, const tdb_link *link)
 {
@@ -169,12 +149,6 @@ cleanup:
 static tdb_status collect_references(const tdb_build_state *state, reference_list *list)
 {
     tdb_status status = TDB_OK;
-    tdb_key_index sites = {0};
-    TDB_FORWARD(tdb_key_index_init(&sites, state->links.count));
-    for (size_t i = 0; i < state->links.count; i++)
-        TDB_FORWARD(tdb_key_index_add(&sites, site_hash(state->links.items[i].record, state->links.items[i].seq),
-                                      (uint32_t)i));
-
     for (size_t s = 0; s < TDB_ARRAY_LEN(link_sites); s++) {
         const link_site *site = &link_sites[s];
         for (size_t t = 0; t < state->ingest.table_count; t++) {
@@ -193,14 +167,14 @@ static tdb_status collect_references(const tdb_build_state *state, reference_lis
                 for (size_t p = 0; p < parts; p++) {
                     reference item = {site->type, site->from_kind, record, multi ? (uint32_t)p + 1 : 0,
                                       site->name_field, site->id_field, site->address_field, -1};
-                    site_probe probe = {&state->links, record, item.seq};
-                    uint32_t exact = tdb_key_index_find(&sites, site_hash(record, item.seq), same_site, &probe);
+                    const tdb_link *exact_link = tdb_find_link(state, record, item.seq);
+                    size_t exact = exact_link ? (size_t)(exact_link - state->links.items) : SIZE_MAX;
                     size_t before = list->count;
                     TDB_FORWARD(add_reference(list, &item, name, name_length, id, id_length));
                     const char *query_name = list->strings.data + list->name_offsets[before];
                     const char *query_id = list->strings.data + list->id_offsets[before];
                     bool keep = false;
-                    if (exact == TDB_NONE) {
+                    if (exact == SIZE_MAX) {
                         keep = query_name[0] != '\0' || query_id[0] != '\0';
                     } else if (query_name[0] != '\0') {
                         list->items[before].exact_link = (ssize_t)exact;
@@ -212,7 +186,6 @@ static tdb_status collect_references(const tdb_build_state *state, reference_lis
         }
     }
 cleanup:
-    tdb_key_index_free(&sites);
     return status;
 }
 
