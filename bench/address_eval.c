@@ -256,9 +256,9 @@ static void print_scores(const counts *totals, size_t examples)
 
 /* ---- Throughput ----------------------------------------------------------------- */
 
-/* Parse every address ROUNDS times on THREADS threads; returns addresses per second of
- * wall-clock time and stores in *CPU_MICROSECONDS the processor time per address
- * (summed over threads), which other jobs on the machine disturb less. */
+/* Parse every address ROUNDS times on THREADS threads and return addresses per second
+ * of wall-clock time. *CPU_MICROSECONDS gets the processor time per address, summed
+ * over threads, which other jobs on the machine disturb less. */
 static double measure(const tdb_gazetteer *g, const char *scope, const dataset *data,
                       int threads, int rounds, double *cpu_microseconds)
 {

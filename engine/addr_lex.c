@@ -803,8 +803,8 @@ static void lex_word(lexer *lex)
     size_t end = find_word_end(lex, start, &component);
 
     /* A lone character left between other tokens (门 in 97号门, 南 after a number) is
-     * not a name, and a name after the floor or room (服务台, 质检部, a shop on that
-     * floor) is a remark for the courier, not part of the place. */
+     * not a name. A name after the floor or room (服务台, 质检部, a shop on that floor)
+     * is a remark for the courier, not part of the place. */
     bool after_room = lex->seen[TDB_ADDR_ROOM] || lex->seen[TDB_ADDR_FLOOR];
     if (component == TDB_ADDR_ESTATE &&
         (after_room || (end - start == 1 && !is_digit(char_at(lex, start)) &&

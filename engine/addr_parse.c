@@ -368,7 +368,7 @@ static void try_village(const tdb_address_scratch *scratch, size_t pos, uint32_t
         size_t end = skip_committee_word(scratch, pos + matched);
         admin_candidate candidate = {index, (uint16_t)end, names[k].kind, false, false, false};
         add_candidate(scratch, list, candidate, false);
-        return; /* the longest form that matches is enough */
+        return; /* one candidate, the longest matching form, is enough */
     }
 }
 

@@ -2,7 +2,7 @@
  * have (UTF-8 BOM, CRLF, quoted fields with embedded newlines and doubled quotes, gzip
  * detected by magic bytes, GB18030 converted to UTF-8). A record that cannot be read
  * cleanly is still returned, with a reason, so that the caller can reject it and go
- * on; only I/O failures and corrupt compressed streams stop the reader. */
+ * on. Only I/O failures and corrupt compressed streams stop the reader. */
 #ifndef THEMEDB_CSV_READER_H
 #define THEMEDB_CSV_READER_H
 

@@ -60,8 +60,9 @@ static bool is_plate_suffix(uint32_t cp)
 
 /* Letters that open or close a new-energy serial. The original rules use D (pure
  * electric) and F (other new-energy vehicles).
- * NOTE: A, B, C, E and G, H, J, K follow a later expansion of the series; that list
- * is unverified against the notice, so these letters are accepted, not required. */
+ * NOTE: A, B, C, E and G, H, J, K follow a later expansion of the series. That list
+ * is not checked against the official notice, so these letters are accepted, not
+ * required. */
 static bool is_energy_letter(uint32_t c)
 {
     return c == 'D' || c == 'A' || c == 'B' || c == 'C' || c == 'E' || c == 'F' ||

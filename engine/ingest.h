@@ -56,7 +56,7 @@ typedef struct tdb_ingest_result {
 
 /* Read every source of MANIFEST (headers already checked), sources in parallel on up
  * to THREADS threads. Returns TDB_OK, or the failure that stopped a file (I/O error,
- * corrupt gzip, memory); then MESSAGE says which file and why. Bad rows never stop
+ * corrupt gzip, memory); then MESSAGE names the file and the cause. Bad rows never stop
  * ingest. */
 tdb_status tdb_ingest_all(const tdb_manifest *manifest, tdb_ingest_result *result,
                           tdb_buf *message, int threads);

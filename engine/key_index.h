@@ -1,5 +1,5 @@
 /* Hash index of typed keys: open addressing with linear probing over XXH3-64 hashes.
- * The table stores the hash and a 32-bit value (a row number); the caller confirms a
+ * The table stores the hash and a 32-bit value (a row number). The caller confirms a
  * hit by comparing the key itself, so a hash collision can never join two records.
  * Probing is read-only and safe from several threads once inserting is done. */
 #ifndef THEMEDB_KEY_INDEX_H

@@ -1,5 +1,5 @@
 /* Source kinds and their canonical fields. A manifest maps each source file's columns
- * to the canonical fields of its kind; every later stage refers to fields by these
+ * to the canonical fields of its kind. Every later stage refers to fields by these
  * indexes, never by the department's column names. */
 #ifndef THEMEDB_KINDS_H
 #define THEMEDB_KINDS_H

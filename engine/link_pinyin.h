@@ -35,9 +35,9 @@ uint16_t tdb_pinyin_of(int32_t code_point);
  * TDB_PINYIN_NONE when it is not a Mandarin syllable. */
 uint16_t tdb_pinyin_find(const char *text);
 
-/* Return the number of code points of the surname at the start of NAME[0..LENGTH):
- * 2 for a compound surname (欧阳, 司马, 诸葛 ...) followed by a given name, 1 for any
- * other name of two or more code points, and LENGTH for shorter names. */
+/* Return the number of code points of the surname at the start of NAME[0..LENGTH).
+ * It is 2 for a compound surname (欧阳, 司马, 诸葛 ...) followed by a given name, 1 for
+ * any other name of two or more code points, and LENGTH for shorter names. */
 size_t tdb_pinyin_surname_length(const int32_t *name, size_t length);
 
 /* Write the syllables of NAME[0..LENGTH) to OUT (room for LENGTH values). Surnames

@@ -2,7 +2,7 @@
  * arena per side, and compute what blocking and comparison need (hashes, pinyin,
  * birth date, surname length). Then count values over both sides to find generic
  * ones: placeholders such as 无 or 000000000000000000, and values held by so many
- * records (a shared phone, the commonest names) that they identify nobody. */
+ * records (a shared phone, the commonest names) that they identify no one. */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
 

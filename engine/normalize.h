@@ -2,7 +2,7 @@
  *
  * The result has the same shape as the ingest table: one normalized cell per row and
  * field. Rows are split into fixed chunks, each with its own arena, so that OpenMP
- * threads normalize chunks independently; the chunk size does not depend on the
+ * threads normalize chunks independently. The chunk size does not depend on the
  * thread count, so the output is the same whatever the number of threads. */
 #ifndef THEMEDB_NORMALIZE_H
 #define THEMEDB_NORMALIZE_H

@@ -45,7 +45,7 @@ char *tdb_strdup(const char *text);
 char *tdb_strndup(const char *text, size_t length);
 void tdb_free(void *pointer);
 
-/* Grow *ARRAY so that it holds at least NEEDED elements of ELEMENT_SIZE bytes, doubling
+/* Grow *ARRAY so that it has room for at least NEEDED elements of ELEMENT_SIZE bytes, doubling
  * the capacity stored in *CAPACITY. Returns TDB_ERR_NOMEM and leaves *ARRAY valid on
  * failure. */
 tdb_status tdb_grow(void **array, size_t *capacity, size_t needed, size_t element_size);

@@ -1,6 +1,6 @@
-/* libFuzzer harness for record linkage: arbitrary bytes become base and query records
- * (lines alternate between the two sides, tab-separated fields in the order name, ID,
- * birth date, phone, address key, gender), and the run must succeed with consistent
+/* libFuzzer harness for record linkage. Arbitrary bytes become base and query records:
+ * lines alternate between the two sides, with tab-separated fields in the order name,
+ * ID, birth date, phone, address key, gender. The run must succeed with consistent
  * results whatever the text, invalid UTF-8 included. */
 #include <stdint.h>
 #include <stdlib.h>

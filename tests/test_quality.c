@@ -155,8 +155,8 @@ static void line_issue_stored(void **state)
     tdb_quality_issues_free(&issues);
 }
 
-/* A work order on an owner ID masks both the value and the suggestion, as fuzzy
- * linkage's proposed ID would be; a plate is not masked. */
+/* A work order on an owner ID masks both the value and the suggestion, because the
+ * suggestion is an ID that fuzzy linkage proposed. A plate is not masked. */
 static void add_issue_masks_ids(void **state)
 {
     (void)state;

@@ -116,7 +116,8 @@ static tdb_status encode_record(gen_file *file)
     tdb_buf_clear(&file->encoded);
     if (file->converter == (iconv_t)-1) return tdb_buf_append(&file->encoded, file->record.data, file->record.len);
 
-    /* GB18030 encodes every code point, so iconv fails only on invalid UTF-8 input. */
+    /* GB18030 encodes every Unicode code point, so iconv can fail here only on invalid
+     * UTF-8 (then TDB_ERR_FORMAT). Seeded invalid bytes are inserted after encoding. */
     tdb_status status = TDB_OK;
     char *input = file->record.data;
     size_t input_left = file->record.len;

@@ -130,7 +130,7 @@ tdb_status gen_record_end(gen_record *record)
     TDB_FORWARD(flush_truth(record));
 
     /* A base table sends the broken row and then the record again, intact, so that the
-     * links to it still hold; the intact copy carries the record's problems and links. */
+     * links to it still hold. The intact copy carries the record's problems and links. */
     if (record->malformed != GEN_ROW_WELL_FORMED && record->base) {
         record->line = gen_file_line(record->file);
         record->malformed = GEN_ROW_WELL_FORMED;

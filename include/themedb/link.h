@@ -139,9 +139,9 @@ typedef struct tdb_link_result {
 /* Link QUERIES to BASE. On success *RESULT is a new result that the caller frees with
  * tdb_link_result_free; the records and their strings are not referenced after the
  * call returns. Returns TDB_ERR_INVALID for a bad configuration or more than 2^32 - 1
- * records on a side, TDB_ERR_LIMIT when one side's texts exceed 2^32 code points (a
- * partition of a province-sized input must stay below that), and TDB_ERR_NOMEM when
- * an allocation fails. *RESULT is NULL after any failure. */
+ * records on a side. Returns TDB_ERR_LIMIT when one side's texts exceed 2^32 code
+ * points, so a partition of a province-sized input must stay below that, and
+ * TDB_ERR_NOMEM when an allocation fails. *RESULT is NULL after any failure. */
 tdb_status tdb_link_run(const tdb_link_config *config,
                         const tdb_link_record *base, size_t base_count,
                         const tdb_link_record *queries, size_t query_count,

@@ -16,12 +16,13 @@ typedef enum tdb_fold_spaces {
 
 /* Append the folded form of TEXT[0..LENGTH) to OUT, dropping all whitespace.
  * Folding applies, per code point: NFKC (utf8proc), CJK radical look-alikes to their
- * unified ideograph (⻄ → 西), traditional to simplified (Unihan kSimplifiedVariant,
- * skipping characters that are also simplified forms, such as 乾 and 著), a small set of
- * variant characters used in place names (廻 → 回), dashes to '-', ASCII letters to
- * upper case; control and zero-width characters are removed and invalid UTF-8 bytes
- * become U+FFFD. Thread-safe; allocates only by growing OUT. Returns TDB_ERR_NOMEM
- * when OUT cannot grow (OUT then holds a prefix of the result). */
+ * unified ideograph (⻄ → 西), and traditional to simplified (Unihan
+ * kSimplifiedVariant, skipping characters that are also simplified forms, such as 乾
+ * and 著). It also maps a small set of variant characters used in place names
+ * (廻 → 回), dashes to '-' and ASCII letters to upper case. Control and zero-width
+ * characters are removed, and invalid UTF-8 bytes become U+FFFD. Thread-safe, and it
+ * allocates only by growing OUT. Returns TDB_ERR_NOMEM when OUT cannot grow, and then
+ * OUT contains a prefix of the result. */
 tdb_status tdb_text_fold(const char *text, size_t length, tdb_buf *out);
 
 /* The same as tdb_text_fold with a choice of whitespace handling. */
